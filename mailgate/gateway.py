@@ -1,0 +1,104 @@
+"""The SMTP and LMTP front door: answer RCPT from the route table, store DATA before the 250.
+
+Nothing is parsed here beyond the envelope; the raw bytes go to the store and
+only the new row's id goes to the queue.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import ssl
+
+from aiosmtpd.lmtp import LMTP
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from mailgate.recipients import RecipientChecker
+from mailgate.settings import Settings, parse_host_port
+from mailgate.store_writer import Received, StoreWriter
+
+log = logging.getLogger(__name__)
+
+TEMPORARY_FAILURE = "451 4.3.0 mailgate could not store your message just now; please try again later"
+
+
+class GatewayHandler:
+    """aiosmtpd handler shared by the SMTP and LMTP servers."""
+
+    def __init__(self, checker: RecipientChecker, writer: StoreWriter):
+        self.checker = checker
+        self.writer = writer
+        self.in_flight = 0
+
+    async def handle_RCPT(self, server, session: Session, envelope: Envelope, address: str, rcpt_options):
+        try:
+            verdict = await asyncio.to_thread(self.checker.check, address, envelope.mail_from or "")
+        except Exception as exc:
+            log.error("RCPT check for %s failed: %s", address, exc)
+            return "451 4.3.0 mailgate cannot check this address just now; please try again later"
+        if verdict.accept:
+            envelope.rcpt_tos.append(address)
+        return verdict.reply
+
+    async def handle_DATA(self, server, session: Session, envelope: Envelope):
+        self.in_flight += 1
+        try:
+            raw = envelope.original_content or b""
+            peer = session.peer[0] if isinstance(session.peer, tuple) else str(session.peer)
+            received = Received(envelope.mail_from or "", list(envelope.rcpt_tos), raw, peer)
+            try:
+                inbound_id = await self.writer.store(received)
+            except Exception:
+                return self._per_recipient(server, envelope, TEMPORARY_FAILURE)
+            return self._per_recipient(server, envelope, f"250 2.0.0 Ok: stored as {inbound_id}")
+        finally:
+            self.in_flight -= 1
+
+    @staticmethod
+    def _per_recipient(server, envelope: Envelope, line: str) -> str:
+        # LMTP wants one status line per accepted recipient (RFC 2033 §4.2).
+        if isinstance(server, LMTP):
+            return "\r\n".join([line] * max(1, len(envelope.rcpt_tos)))
+        return line
+
+
+def tls_context(settings: Settings) -> ssl.SSLContext | None:
+    if not settings.tls_cert:
+        return None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(settings.tls_cert, settings.tls_key or None)
+    return context
+
+
+def listening_socket(address: str, variable: str, reuse_port: bool) -> socket.socket:
+    """Bind early so several gateway processes can share one port (SO_REUSEPORT)."""
+    host, port = parse_host_port(address, variable)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise OSError(f"{variable}={address}: cannot listen there: {exc.strerror}") from None
+    sock.listen(512)
+    sock.setblocking(False)
+    return sock
+
+
+async def start_servers(settings: Settings, handler: GatewayHandler,
+                        sockets: dict[str, socket.socket]) -> list[asyncio.base_events.Server]:
+    """Start SMTP (and LMTP when configured) on already-bound sockets."""
+    loop = asyncio.get_running_loop()
+    context = tls_context(settings)
+    common = dict(data_size_limit=settings.max_message_size, enable_SMTPUTF8=True, decode_data=False,
+                  hostname=settings.domain, ident="mailgate ESMTP", timeout=300)
+    servers = []
+    if "smtp" in sockets:
+        servers.append(await loop.create_server(lambda: SMTP(handler, tls_context=context, **common),
+                                                sock=sockets["smtp"]))
+    if "lmtp" in sockets:
+        servers.append(await loop.create_server(lambda: LMTP(handler, **common), sock=sockets["lmtp"]))
+    return servers

@@ -1,0 +1,175 @@
+"""`mailgate serve` and `mailgate worker`: one process (or a few) running gateway, actors and timers.
+
+SIGTERM/SIGINT: stop listening, let in-flight SMTP transactions finish (up to
+30 s), then stop the workers after their current message.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+
+import dramatiq
+import sqlalchemy as sa
+from aiosmtpd.smtp import SMTP
+
+from mailgate.gateway import GatewayHandler, listening_socket, start_servers
+from mailgate.recipients import RecipientChecker
+from mailgate.settings import Settings
+from mailgate.store_writer import StoreWriter
+from processors.broker import install_broker
+from processors.context import Context, build_context, configure
+from processors.periodic import run_periodic_jobs
+from store.migrate import upgrade
+from store.models import InboundMessage, InboundState
+
+log = logging.getLogger(__name__)
+DRAIN_SECONDS = 30
+
+
+def open_sockets(settings: Settings) -> dict[str, socket.socket]:
+    reuse = settings.gateway_processes > 1
+    sockets = {"smtp": listening_socket(settings.smtp, "MAILGATE_SMTP", reuse)}
+    if settings.lmtp:
+        sockets["lmtp"] = listening_socket(settings.lmtp, "MAILGATE_LMTP", reuse)
+    return sockets
+
+
+def start_workers(context: Context) -> dramatiq.Worker:
+    broker = install_broker(context)
+    worker = dramatiq.Worker(broker, worker_threads=context.settings.worker_threads, worker_timeout=200)
+    worker.start()
+    return worker
+
+
+def serve(settings: Settings, *, ready: threading.Event | None = None) -> None:
+    upgrade(settings.sqlalchemy_url)
+    sockets = open_sockets(settings)
+    children = [_fork_gateway(settings, sockets) for _ in range(settings.gateway_processes - 1)]
+    context = configure(build_context(settings))
+    worker = start_workers(context)
+    try:
+        asyncio.run(_serve_forever(context, sockets, ready, poll_new=bool(children)))
+    finally:
+        for pid in children:
+            _stop_child(pid)
+        worker.stop(timeout=30_000)
+        context.engine.dispose()
+
+
+def run_worker(settings: Settings) -> None:
+    """Actors only (scale-out with a Redis broker); stops on SIGTERM."""
+    context = configure(build_context(settings))
+    worker = start_workers(context)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+    worker.stop(timeout=30_000)
+
+
+async def _serve_forever(context: Context, sockets, ready, poll_new: bool) -> None:
+    settings = context.settings
+    writer = StoreWriter(context.engine, after_commit=lambda ids: [context.enqueue("process_inbound", i) for i in ids])
+    writer.start()
+    handler = GatewayHandler(RecipientChecker(context.addresses, context.engine), writer)
+    servers = await start_servers(settings, handler, sockets)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await asyncio.to_thread(run_periodic_jobs, context)  # the start-up sweep: finish what a crash left
+    timers = [loop.create_task(_every(settings.sweep_interval, run_periodic_jobs, context, stop))]
+    if poll_new:
+        timers.append(loop.create_task(_every(1.0, _NewInboundPoller(context), None, stop)))
+    log.info("mailgate listening on %s", ", ".join(f"{k} {v.getsockname()}" for k, v in sockets.items()))
+    if ready is not None:
+        ready.set()
+    await stop.wait()
+    for server in servers:
+        server.close()
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while (handler.in_flight or _open_sessions()) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    for timer in timers:
+        timer.cancel()
+    await writer.stop()
+
+
+def _open_sessions() -> int:
+    return sum(1 for task in asyncio.all_tasks() if task.get_coro().__qualname__.startswith("SMTP._handle_client"))
+
+
+async def _every(seconds: float, job, argument, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=seconds)
+        except asyncio.TimeoutError:
+            await asyncio.to_thread(job, argument) if argument is not None else await asyncio.to_thread(job)
+
+
+class _NewInboundPoller:
+    """With several gateway processes and the in-process broker, the children cannot
+    reach this process's queue: pick up what they stored from the store itself."""
+
+    def __init__(self, context: Context):
+        self.context = context
+        with context.engine.connect() as connection:
+            self.last_id = connection.execute(sa.select(sa.func.coalesce(sa.func.max(InboundMessage.id), 0))).scalar()
+
+    def __call__(self) -> None:
+        with self.context.engine.connect() as connection:
+            ids = connection.execute(sa.select(InboundMessage.id).where(
+                InboundMessage.id > self.last_id, InboundMessage.state == InboundState.RECEIVED)
+                .order_by(InboundMessage.id)).scalars().all()
+        for inbound_id in ids:
+            self.context.enqueue("process_inbound", inbound_id)
+            self.last_id = max(self.last_id, inbound_id)
+
+
+def _fork_gateway(settings: Settings, sockets) -> int:
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 0
+    try:
+        context = build_context(settings)
+        if settings.broker_url:
+            install_broker(context)  # children enqueue straight to Redis
+        asyncio.run(_gateway_only(context, sockets))
+    except BaseException:
+        log.exception("gateway child failed")
+        code = 1
+    os._exit(code)
+
+
+async def _gateway_only(context: Context, sockets) -> None:
+    writer = StoreWriter(context.engine, after_commit=lambda ids: [context.enqueue("process_inbound", i) for i in ids])
+    writer.start()
+    handler = GatewayHandler(RecipientChecker(context.addresses, context.engine), writer)
+    servers = await start_servers(context.settings, handler, sockets)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    for server in servers:
+        server.close()
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while (handler.in_flight or _open_sessions()) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+
+
+def _stop_child(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
+
+
+__all__ = ["serve", "run_worker", "SMTP"]

@@ -1,0 +1,157 @@
+"""The one typed settings object, read once from MAILGATE_* variables (or a file)."""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingsError(Exception):
+    """A setting has a bad value; the message names the variable and what to fix."""
+
+
+def parse_host_port(value: str, variable: str) -> tuple[str, int]:
+    """Split ``host:port`` and check the port.
+
+    >>> parse_host_port("127.0.0.1:2525", "MAILGATE_SMTP")
+    ('127.0.0.1', 2525)
+    >>> parse_host_port("[::1]:25", "MAILGATE_SMTP")
+    ('::1', 25)
+    """
+    host, sep, port = value.rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise ValueError(f"{variable} must be HOST:PORT (e.g. 127.0.0.1:2525), got {value!r}")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+class Settings(BaseSettings):
+    """Every MAILGATE_* setting with its default. `mailgate config` prints them."""
+
+    model_config = SettingsConfigDict(env_prefix="MAILGATE_", extra="ignore")
+
+    home: Path = Field(Path("./var"), description="data folder: SQLite file, secret, blobs, outbox Maildir")
+    database_url: str = Field("", description="SQLAlchemy URL; default sqlite:///$HOME/mailgate.db; postgresql://… works")
+    broker_url: str = Field("", description="empty = in-process broker and worker threads; redis://… for scale-out")
+    domain: str = Field("mailgate.localhost", description="the mail domain every mailgate address is under")
+    secret: SecretStr = Field(SecretStr(""), description="site secret for address tokens; generated into $HOME/secret when unset")
+    smtp: str = Field("127.0.0.1:2525", description="SMTP listen address HOST:PORT")
+    lmtp: str = Field("", description="LMTP listen address HOST:PORT (for Postfix/Exim); empty = off")
+    relay: str = Field("", description="outbound smarthost HOST:PORT; empty = write to Maildir $HOME/outbox")
+    site_url: str = Field("http://127.0.0.1:8000/", description="public URL of the static archive")
+    max_message_size: int = Field(25 * 1024 * 1024, gt=0, description="largest inbound message in bytes (552 above)")
+    tls_cert: str = Field("", description="PEM certificate for STARTTLS; empty = no STARTTLS")
+    tls_key: str = Field("", description="PEM private key for STARTTLS")
+    worker_threads: int = Field(4, ge=1, le=64, description="actor threads in `serve`/`worker`")
+    gateway_processes: int = Field(1, ge=1, le=32, description="SMTP gateway processes sharing the port (SO_REUSEPORT)")
+    sweep_interval: float = Field(30.0, gt=0, description="seconds between sweeps for unfinished work")
+    max_attempts: int = Field(5, ge=1, description="processing failures before an inbound message is set aside")
+    service_name: str = Field("mailgate", description="name the service signs mail with")
+    country: str = Field("GB", description="ISO country for public holidays in FOI deadlines")
+    response_days: int = Field(20, ge=1, description="working days until a request is overdue")
+    very_overdue_days: int = Field(40, ge=1, description="working days until a request is very overdue")
+    authority_only_after_days: int = Field(183, ge=1, description="silent days until only the authority may post")
+    closed_after_days: int = Field(730, ge=1, description="silent days until nobody may post")
+    spam_threshold: float = Field(5.0, description="upstream spam score at or above which mail is spam")
+
+    @field_validator("smtp", "lmtp", "relay")
+    @classmethod
+    def _host_port(cls, value: str, info) -> str:
+        if value:
+            parse_host_port(value, f"MAILGATE_{info.field_name.upper()}")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:", "postgres:")):
+            raise ValueError("MAILGATE_DATABASE_URL must start with sqlite:// or postgresql://")
+        return value
+
+    @field_validator("broker_url")
+    @classmethod
+    def _broker_url(cls, value: str) -> str:
+        if value and not value.startswith(("redis://", "rediss://", "stub:")):
+            raise ValueError("MAILGATE_BROKER_URL must be empty (in-process) or redis://HOST:PORT/DB")
+        return value
+
+    @field_validator("domain")
+    @classmethod
+    def _domain(cls, value: str) -> str:
+        value = value.strip().lower()
+        if not value or "@" in value or " " in value:
+            raise ValueError("MAILGATE_DOMAIN must be a bare domain such as foi.example.org")
+        return value
+
+    # -- derived values -------------------------------------------------------
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        url = self.database_url or f"sqlite:///{self.home.resolve() / 'mailgate.db'}"
+        if url.startswith("postgres://"):
+            url = "postgresql://" + url[len("postgres://"):]
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        return url
+
+    @property
+    def secret_bytes(self) -> bytes:
+        return self.secret.get_secret_value().encode()
+
+    @property
+    def outbox_maildir(self) -> Path:
+        return self.home / "outbox"
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.home / "blobs"
+
+    def masked(self) -> dict[str, str]:
+        """Effective settings as MAILGATE_* strings, secrets and passwords hidden."""
+        shown = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                text = "********" if value.get_secret_value() else "(unset)"
+            else:
+                text = str(value)
+                if name.endswith("_url") and "@" in text and "://" in text:
+                    scheme, rest = text.split("://", 1)
+                    credentials, host = rest.rsplit("@", 1)
+                    text = f"{scheme}://{credentials.split(':')[0]}:********@{host}"
+            shown[f"MAILGATE_{name.upper()}"] = text
+        return shown
+
+
+def load_settings(env_file: str | None = None, **overrides) -> Settings:
+    """Read settings from the environment (and an optional file), make the home folder
+    and the site secret. Raises SettingsError naming the variable at fault."""
+    try:
+        settings = Settings(_env_file=env_file, **overrides)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            variable = "MAILGATE_" + "_".join(str(p) for p in error["loc"]).upper()
+            message = error["msg"].removeprefix("Value error, ")
+            if not message.startswith(variable):
+                message = f"{variable}: {message} (got {error.get('input')!r})"
+            problems.append(message)
+        raise SettingsError("bad setting: " + "; ".join(problems)) from None
+    try:
+        settings.home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SettingsError(f"MAILGATE_HOME: cannot create {settings.home}: {exc.strerror}") from None
+    if not settings.secret.get_secret_value():
+        settings.secret = SecretStr(_stored_secret(settings.home / "secret"))
+    return settings
+
+
+def _stored_secret(path: Path) -> str:
+    """The secret kept in home, made on first use (and never changed: tokens depend on it)."""
+    if path.exists():
+        return path.read_text().strip()
+    value = secrets.token_urlsafe(32)
+    path.write_text(value + "\n")
+    path.chmod(0o600)
+    return value

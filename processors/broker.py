@@ -1,0 +1,54 @@
+"""The dramatiq broker, set up here before any actor module is imported.
+
+dramatiq binds an actor to whatever broker is global when its module is
+imported (dramatiq issues #214/#543), so `install_broker` sets the broker first
+and only then imports `processors.actors`. Nothing else imports actor modules.
+"""
+from __future__ import annotations
+
+import importlib
+
+import dramatiq
+from dramatiq.brokers.stub import StubBroker
+from dramatiq.message import Message
+from dramatiq.middleware import AgeLimit, Callbacks, Pipelines, Retries, ShutdownNotifications, TimeLimit
+
+from processors.context import Context
+
+QUEUE = "mailgate"
+# A killed Redis worker's unacked messages are requeued by "maintenance", which
+# dramatiq runs on 0.1% of commands once a heartbeat is 60 s stale: on a quiet
+# system that can take well over 10 minutes. Run it on 5% of commands with a 15 s
+# heartbeat so redelivery happens within about a minute.
+REDIS_HEARTBEAT_MS = 15_000
+REDIS_MAINTENANCE_CHANCE = 50_000  # out of dramatiq's MAINTENANCE_SCALE of 1,000,000
+
+
+def _middleware() -> list:
+    # Our actors record failures in the store and schedule their own retries,
+    # so dramatiq's Retries only guards against crashes outside that handling.
+    return [AgeLimit(), TimeLimit(time_limit=10 * 60 * 1000), ShutdownNotifications(), Callbacks(), Pipelines(),
+            Retries(max_retries=3, min_backoff=1000, max_backoff=60_000)]
+
+
+def install_broker(context: Context) -> dramatiq.Broker:
+    url = context.settings.broker_url
+    if url.startswith(("redis://", "rediss://")):
+        from dramatiq.brokers.redis import RedisBroker
+
+        broker: dramatiq.Broker = RedisBroker(url=url, middleware=_middleware(), namespace="mailgate",
+                                              heartbeat_timeout=REDIS_HEARTBEAT_MS,
+                                              maintenance_chance=REDIS_MAINTENANCE_CHANCE)
+    else:
+        broker = StubBroker(middleware=_middleware())
+    broker.declare_queue(QUEUE)
+    dramatiq.set_broker(broker)
+    actors = importlib.import_module("processors.actors")
+    importlib.reload(actors)  # re-declare against this broker (tests install more than one)
+
+    def enqueue(actor_name: str, *args, delay_ms: int = 0) -> None:
+        message = Message(queue_name=QUEUE, actor_name=actor_name, args=args, kwargs={}, options={})
+        broker.enqueue(message, delay=delay_ms or None)
+
+    context.enqueue = enqueue
+    return broker

@@ -1,0 +1,90 @@
+"""The citizen replies to a notification: a follow-up to send to the authority, a classification, or both.
+
+Only the requester may do this: the From must be theirs, and when an upstream
+Authentication-Results header says DKIM/SPF/DMARC failed for it, the mail is
+held for an operator instead of being sent on.
+"""
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session
+
+from processors.context import Context
+from processors.foi.states import classification
+from processors.mail_out import MailSpec, queue_mail
+from processors.public_view import Redactor, fill_public_fields
+from processors.threads import latest_message_ids, record_incoming
+from processors.understanding import Understood
+from store.models import Authority, InboundMessage, Thread, ThreadMessage, utcnow
+
+STATUS_LINE = re.compile(r"^\s*status\s*[:=]\s*(?P<value>[\w -]+?)\s*$", re.IGNORECASE | re.MULTILINE)
+AUTH_FAILED = re.compile(r"\b(dkim|spf|dmarc)\s*=\s*(fail|softfail|permerror)\b", re.IGNORECASE)
+
+
+class NotTheRequester(Exception):
+    """Held rather than acted on; the message is the reason shown in the holding pen."""
+
+
+def check_requester(thread: Thread, understood: Understood, authentication_results: list[str]) -> None:
+    sender = (understood.from_address or "").lower()
+    if sender != thread.citizen_email.lower():
+        raise NotTheRequester(f"follow-up to request {thread.id} is from <{sender or 'nobody'}>, "
+                              "not from the requester")
+    for header in authentication_results:
+        failed = AUTH_FAILED.search(header)
+        if failed:
+            raise NotTheRequester(f"follow-up to request {thread.id} failed upstream {failed.group(0)}")
+
+
+def split_status(text: str) -> tuple[list[str], str]:
+    """(states named by `status:` lines, the rest of the text).
+
+    >>> split_status("status: successful\\nThanks!")
+    (['successful'], 'Thanks!')
+    """
+    states = [s for s in (classification(m.group("value")) for m in STATUS_LINE.finditer(text)) if s]
+    rest = STATUS_LINE.sub("", text).strip()
+    return states, rest
+
+
+def citizen_reply(session: Session, context: Context, thread: Thread, inbound: InboundMessage,
+                  understood: Understood, authentication_results: list[str]) -> str:
+    if understood.loop_risk or understood.kind != "human":
+        # e.g. the citizen's own out-of-office answering our notification: keep it, privately.
+        record_incoming(session, context, thread, inbound, understood, hidden=True)
+        return f"{understood.kind} from the citizen's side kept privately in thread {thread.id}"
+    check_requester(thread, understood, authentication_results)
+    states, text = split_status(understood.new_text)
+    notes = []
+    if states:
+        thread.state = states[-1]
+        thread.awaiting_classification = False
+        thread.last_activity_at = utcnow()
+        notes.append(f"request {thread.id} classified as {thread.state}")
+    if text:
+        send_follow_up(session, context, thread, inbound, understood, text)
+        notes.append(f"follow-up sent to the authority of request {thread.id}")
+    return "; ".join(notes) or f"empty reply to request {thread.id}; nothing to do"
+
+
+def send_follow_up(session: Session, context: Context, thread: Thread, inbound: InboundMessage,
+                   understood: Understood, text: str) -> None:
+    authority = session.get(Authority, thread.authority_id)
+    in_reply_to, references = latest_message_ids(session, thread)
+    request_address = context.addresses.authority_facing(thread.id)
+    outbox = queue_mail(session, context, MailSpec(
+        dedupe_key=f"follow-up:{inbound.id}", kind="foi_follow_up", to=authority.email, thread_id=thread.id,
+        from_address=request_address, from_name=thread.citizen_name, written_by_a_person=True,
+        in_reply_to=in_reply_to, references=references,
+        values={"thread": thread, "text": text, "request_address": request_address,
+                "internal_review": thread.state == "internal_review"}))
+    message = ThreadMessage(thread_id=thread.id, inbound_id=inbound.id, outbox_id=outbox.id, direction="outgoing",
+                            kind="follow_up", from_name=thread.citizen_name, subject=outbox.subject, body_text=text,
+                            quoted_text=understood.quoted_text, message_id_header=outbox.message_id_header,
+                            sent_at=utcnow())
+    fill_public_fields(message, Redactor(session, context, thread))
+    session.add(message)
+    thread.last_activity_at = utcnow()
+    if thread.state not in ("internal_review", "waiting_clarification"):
+        thread.state = "waiting_response"

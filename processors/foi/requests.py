@@ -1,0 +1,125 @@
+"""Making an FOI request: by email (with confirmation by reply) or by the operator, and sending it."""
+from __future__ import annotations
+
+import difflib
+
+from sqlmodel import Session, select
+
+from processors.context import Context
+from processors.mail_out import MailSpec, queue_mail
+from processors.public_view import Redactor, fill_public_fields
+from processors.understanding import Understood
+from store.models import Authority, InboundMessage, Thread, ThreadMessage, utcnow
+
+from processors.foi.states import AWAITING_CONFIRMATION
+
+
+class RequestError(ValueError):
+    """A request that cannot be made; the message says what to fix."""
+
+
+def close_authorities(session: Session, slug: str, limit: int = 5) -> list[Authority]:
+    authorities = session.exec(select(Authority)).all()
+    by_slug = {a.slug: a for a in authorities}
+    names = {a.name.lower(): a for a in authorities}
+    matches = difflib.get_close_matches(slug, list(by_slug), n=limit, cutoff=0.5)
+    found = [by_slug[m] for m in matches]
+    for name in difflib.get_close_matches(slug.replace("-", " "), list(names), n=limit, cutoff=0.5):
+        if names[name] not in found:
+            found.append(names[name])
+    words = set(slug.split("-")) - {"council", "of", "the", "and", "city", "borough"}
+    for authority in authorities:
+        if authority not in found and words & set(authority.slug.split("-")):
+            found.append(authority)
+    return found[:limit]
+
+
+def new_request_by_email(session: Session, context: Context, inbound: InboundMessage,
+                         understood: Understood, slug: str) -> str:
+    """A citizen wrote to foi-SLUG@: ask them to confirm (or suggest authorities). Returns a note."""
+    if understood.loop_risk or understood.kind != "human":
+        return f"not answering {understood.kind} mail to foi-{slug}@ ({understood.kind_reason or 'loop risk'})"
+    citizen = understood.from_address
+    if not citizen:
+        return "new request without a usable From address; nothing to answer"
+    authority = session.exec(select(Authority).where(Authority.slug == slug)).first()
+    if authority is None:
+        queue_mail(session, context, MailSpec(
+            dedupe_key=f"unknown-authority:{inbound.id}", kind="foi_unknown_authority", to=citizen,
+            from_address=f"foi@{context.settings.domain}", from_name=context.settings.service_name,
+            values={"slug": slug, "matches": close_authorities(session, slug), "subject": understood.subject},
+            in_reply_to=f"<{understood.message_id}>" if understood.message_id else None))
+        return f"no authority {slug!r}; suggested close matches to {citizen}"
+    existing = session.exec(select(Thread).where(Thread.kind == "foi", Thread.state == AWAITING_CONFIRMATION,
+                                                 Thread.body == understood.new_text,
+                                                 Thread.citizen_email == citizen)).first()
+    thread = existing or Thread(kind="foi", title=understood.subject.strip() or "(no title)",
+                                body=understood.new_text.strip(), state=AWAITING_CONFIRMATION, public=False,
+                                authority_id=authority.id, citizen_name=understood.from_name or citizen.split("@")[0],
+                                citizen_email=citizen)
+    session.add(thread)
+    session.flush()
+    confirm_address = context.addresses.confirm(thread.id)
+    queue_mail(session, context, MailSpec(
+        dedupe_key=f"confirm:{thread.id}", kind="foi_confirm", to=citizen, thread_id=thread.id,
+        from_address=confirm_address, from_name=context.settings.service_name, reply_to=confirm_address,
+        values={"thread": thread, "authority": authority},
+        in_reply_to=f"<{understood.message_id}>" if understood.message_id else None))
+    return f"request {thread.id} to {authority.slug} awaits confirmation by {citizen}"
+
+
+def confirm_by_email(session: Session, context: Context, thread: Thread, understood: Understood) -> str:
+    if understood.loop_risk:
+        return f"ignored automatic mail to the confirm address of request {thread.id}"
+    if (understood.from_address or "").lower() != thread.citizen_email.lower():
+        return f"confirmation for request {thread.id} came from someone else; ignored"
+    if thread.state != AWAITING_CONFIRMATION:
+        return f"request {thread.id} was already confirmed"
+    send_request(session, context, thread)
+    return f"request {thread.id} confirmed and sent"
+
+
+def create_confirmed(session: Session, context: Context, *, authority_slug: str, name: str, email: str,
+                     title: str, body: str) -> Thread:
+    """The operator's `mailgate foi new`: a request that needs no confirmation."""
+    authority = session.exec(select(Authority).where(Authority.slug == authority_slug)).first()
+    if authority is None:
+        close = ", ".join(a.slug for a in close_authorities(session, authority_slug)) or "none"
+        raise RequestError(f"no authority with slug {authority_slug!r} (close matches: {close}); "
+                           "import authorities with `mailgate import authorities FILE.csv`")
+    if "@" not in email:
+        raise RequestError(f"--email {email!r} is not an email address")
+    if not title.strip() or not body.strip():
+        raise RequestError("a request needs a non-empty --title and --body-file")
+    thread = Thread(kind="foi", title=title.strip(), body=body.strip(), state=AWAITING_CONFIRMATION,
+                    public=False, authority_id=authority.id, citizen_name=name.strip(), citizen_email=email.strip())
+    session.add(thread)
+    session.flush()
+    send_request(session, context, thread)
+    return thread
+
+
+def send_request(session: Session, context: Context, thread: Thread) -> None:
+    """Confirmed: publish the thread and mail the request to the authority from its address."""
+    authority = session.get(Authority, thread.authority_id)
+    now = utcnow()
+    thread.state, thread.public = "waiting_response", True
+    thread.confirmed_at = thread.sent_at = thread.last_activity_at = now
+    request_address = context.addresses.authority_facing(thread.id)
+    outbox = queue_mail(session, context, MailSpec(
+        dedupe_key=f"request:{thread.id}", kind="foi_request", to=authority.email, thread_id=thread.id,
+        from_address=request_address, from_name=thread.citizen_name, written_by_a_person=True,
+        values={"thread": thread, "authority": authority, "request_address": request_address}))
+    message = ThreadMessage(thread_id=thread.id, outbox_id=outbox.id, direction="outgoing", kind="request",
+                            from_name=thread.citizen_name, subject=outbox.subject, body_text=thread.body,
+                            message_id_header=outbox.message_id_header, sent_at=now)
+    fill_public_fields(message, Redactor(session, context, thread))
+    session.add(message)
+    queue_mail(session, context, MailSpec(
+        dedupe_key=f"sent:{thread.id}", kind="foi_sent", to=thread.citizen_email, thread_id=thread.id,
+        from_address=context.addresses.citizen_facing(thread.id), from_name=context.settings.service_name,
+        values={"thread": thread, "authority": authority, "url": thread_url(context, thread)}))
+
+
+def thread_url(context: Context, thread: Thread) -> str:
+    return f"{context.settings.site_url.rstrip('/')}/thread/{thread.id}/"

@@ -1,0 +1,76 @@
+"""Compose an outbound mail from a template and put it in the outbox (idempotently).
+
+Every outbound mail gets our own Message-ID, a VERP return path naming its
+outbox row (so a bounce finds its way back), and `Auto-Submitted:
+auto-generated` unless a person wrote it (a request or follow-up).
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from sqlmodel import Session, select
+
+from processors.context import Context
+from store.models import Outbox, utcnow
+
+
+@dataclass
+class MailSpec:
+    dedupe_key: str              # same key twice = same mail once (actors run at least once)
+    kind: str                    # template name under templates/mail/
+    to: str
+    from_address: str
+    from_name: str
+    values: dict = field(default_factory=dict)
+    thread_id: int | None = None
+    reply_to: str | None = None
+    in_reply_to: str | None = None
+    references: list[str] = field(default_factory=list)
+    written_by_a_person: bool = False
+
+
+def queue_mail(session: Session, context: Context, spec: MailSpec) -> Outbox:
+    existing = session.exec(select(Outbox).where(Outbox.dedupe_key == spec.dedupe_key)).first()
+    if existing is not None:
+        return existing
+    rendered = context.render_mail(spec.kind, **spec.values)
+    subject, _, body = rendered.partition("\n")
+    subject = subject.removeprefix("Subject:").strip()
+    body = body.lstrip("\n")
+    message_id = f"<{uuid.uuid4().hex}@{context.settings.domain}>"
+    row = Outbox(dedupe_key=spec.dedupe_key, kind=spec.kind, thread_id=spec.thread_id, to_address=spec.to,
+                 from_address=spec.from_address, message_id_header=message_id, subject=subject)
+    session.add(row)
+    session.flush()  # the id names the VERP address
+    row.envelope_from = context.addresses.verp(row.id)
+    row.raw = _build(spec, subject, body, message_id)
+    session.info.setdefault("outbox_to_send", []).append(row.id)
+    return row
+
+
+def _build(spec: MailSpec, subject: str, body: str, message_id: str) -> bytes:
+    message = EmailMessage()
+    local, _, domain = spec.from_address.partition("@")
+    message["From"] = Address(display_name=spec.from_name, username=local, domain=domain)
+    message["To"] = spec.to
+    if spec.reply_to:
+        message["Reply-To"] = spec.reply_to
+    message["Subject"] = subject
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = message_id
+    if spec.in_reply_to:
+        message["In-Reply-To"] = spec.in_reply_to
+    if spec.references:
+        message["References"] = " ".join(spec.references)
+    if not spec.written_by_a_person:
+        message["Auto-Submitted"] = "auto-generated"  # RFC 3834: nobody should auto-answer it
+    message.set_content(body, cte="quoted-printable")
+    return message.as_bytes()
+
+
+def outbox_ids_to_send(session: Session) -> list[int]:
+    return list(session.info.pop("outbox_to_send", []))

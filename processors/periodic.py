@@ -1,0 +1,37 @@
+"""Jobs that run on a timer in `serve`: the sweeper, FOI reminders and thread ageing."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from processors.context import Context
+from processors.foi.reminders import send_reminders
+from processors.sweeper import sweep
+from store.models import Thread, WhoMayPost, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def age_threads(context: Context) -> int:
+    """Quiet threads stop accepting mail from anyone but the authority, then from anyone."""
+    settings, now = context.settings, utcnow()
+    with context.engine.begin() as connection:
+        closed = connection.execute(sa.update(Thread).where(
+            Thread.who_may_post != WhoMayPost.NOBODY,
+            Thread.last_activity_at <= now - timedelta(days=settings.closed_after_days))
+            .values(who_may_post=WhoMayPost.NOBODY)).rowcount
+        narrowed = connection.execute(sa.update(Thread).where(
+            Thread.who_may_post == WhoMayPost.ANYBODY,
+            Thread.last_activity_at <= now - timedelta(days=settings.authority_only_after_days))
+            .values(who_may_post=WhoMayPost.AUTHORITY_ONLY)).rowcount
+    return closed + narrowed
+
+
+def run_periodic_jobs(context: Context) -> None:
+    for job in (sweep, send_reminders, age_threads):
+        try:
+            job(context)
+        except Exception:  # one failing job must not stop the others or the service
+            log.exception("periodic job %s failed", job.__name__)

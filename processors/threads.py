@@ -1,0 +1,94 @@
+"""Finding the thread an inbound message belongs to, and recording it there.
+
+Keys, in order: the (envelope or To/Cc) thread address with a valid token; the
+same with one typo when exactly one thread fits; In-Reply-To/References naming
+one of our own outbound Message-IDs. Whatever is left goes to the holding pen.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from mailgate.routes import Route
+from processors.blobs import put_blob
+from processors.context import Context
+from processors.public_view import Redactor, fill_public_attachment, fill_public_fields
+from processors.understanding import Understood
+from store.models import Attachment, InboundMessage, Outbox, Thread, ThreadMessage, utcnow
+
+KIND_OF_INCOMING = {"human": "reply", "auto_reply": "auto_reply", "bounce": "bounce", "spam": "spam"}
+
+
+@dataclass
+class Match:
+    thread: Thread | None
+    how: str                     # "token", "typo", "references", or why nothing matched
+    candidates: list[int]
+
+
+def thread_for_route(session: Session, context: Context, route: Route, understood: Understood) -> Match:
+    ident, token = route.params["thread_id"], route.params["token"]
+    book = context.addresses
+    if book.token_valid(route.name, ident, token):
+        return Match(session.get(Thread, int(ident)), "token", [int(ident)])
+    candidates = [tid for tid in book.typo_candidates(route.name, ident, token) if session.get(Thread, tid)]
+    if len(candidates) == 1:
+        return Match(session.get(Thread, candidates[0]), "typo", candidates)
+    by_reference = thread_by_references(session, understood)
+    if by_reference is not None and (not candidates or by_reference.id in candidates):
+        return Match(by_reference, "references", candidates)
+    why = (f"address <{route.address}> fits {len(candidates)} requests" if candidates
+           else f"address <{route.address}> matches no request")
+    return Match(None, why, candidates)
+
+
+def thread_by_references(session: Session, understood: Understood) -> Thread | None:
+    """The thread of our own outbound mail that this message answers, if any."""
+    ids = [f"<{mid.strip('<>')}>" for mid in (understood.in_reply_to + understood.references[::-1])]
+    for message_id in ids:
+        outbox = session.exec(select(Outbox).where(Outbox.message_id_header == message_id)).first()
+        if outbox is not None and outbox.thread_id is not None:
+            return session.get(Thread, outbox.thread_id)
+    return None
+
+
+def record_incoming(session: Session, context: Context, thread: Thread, inbound: InboundMessage,
+                    understood: Understood, kind: str | None = None, hidden: bool = False) -> ThreadMessage | None:
+    """Add the message to the thread once (None if this inbound is already there)."""
+    already = session.exec(select(ThreadMessage).where(ThreadMessage.thread_id == thread.id,
+                                                       ThreadMessage.inbound_id == inbound.id)).first()
+    if already is not None:
+        return None
+    message = ThreadMessage(
+        thread_id=thread.id, inbound_id=inbound.id, direction="incoming",
+        kind=kind or KIND_OF_INCOMING.get(understood.kind, "reply"),
+        from_name=understood.from_name, from_address=understood.from_address or "",
+        subject=understood.subject, body_text=understood.new_text, quoted_text=understood.quoted_text,
+        message_id_header=f"<{understood.message_id}>" if understood.message_id else "",
+        notes=list(understood.notes), hidden=hidden or understood.kind == "spam",
+        sent_at=understood.date or inbound.received_at)
+    redact = Redactor(session, context, thread)
+    fill_public_fields(message, redact)
+    session.add(message)
+    session.flush()
+    for info in understood.attachments:
+        sha256 = put_blob(context.settings.blob_dir, info.data)
+        attachment = Attachment(message_id=message.id, filename=info.filename, content_type=info.content_type,
+                                size=len(info.data), sha256=sha256, text=info.text or "", note=info.note or "")
+        fill_public_attachment(attachment, info.data, redact)
+        session.add(attachment)
+    if message.kind in ("reply", "follow_up"):
+        thread.last_activity_at = utcnow()
+    return message
+
+
+def latest_message_ids(session: Session, thread: Thread) -> tuple[str | None, list[str]]:
+    """(In-Reply-To, References) for a new mail in this thread, oldest reference first."""
+    rows = session.exec(select(ThreadMessage.message_id_header, Outbox.message_id_header)
+                        .join(Outbox, ThreadMessage.outbox_id == Outbox.id, isouter=True)
+                        .where(ThreadMessage.thread_id == thread.id)
+                        .where(ThreadMessage.kind.in_(("request", "reply", "follow_up")))
+                        .order_by(ThreadMessage.sent_at, ThreadMessage.id)).all()
+    ids = [own or theirs for theirs, own in rows if own or theirs]
+    return (ids[-1] if ids else None), ids[-10:]

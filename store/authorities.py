@@ -1,0 +1,75 @@
+"""Import authorities from CSV (`slug,name,email[,tags,country,url]`); re-import updates by slug."""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from store.models import Authority, utcnow
+
+REQUIRED = ("slug", "name", "email")
+OPTIONAL = ("tags", "country", "url")
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
+EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+
+class ImportError_(ValueError):
+    """Names the file and line at fault."""
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImportError_(f"{path}: cannot read it: {exc}") from None
+    reader = csv.DictReader(text.splitlines())
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    missing = [column for column in REQUIRED if column not in header]
+    if missing:
+        raise ImportError_(f"{path}:1: header must include {','.join(REQUIRED)}; missing {', '.join(missing)}")
+    rows, seen = [], {}
+    for row in reader:
+        line = reader.line_num
+        values = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
+        if not any(values.values()):
+            continue
+        if not SLUG.match(values["slug"]):
+            raise ImportError_(f"{path}:{line}: slug {values['slug']!r} must be lower-case letters, digits "
+                               "and hyphens (it becomes the address foi-SLUG@…)")
+        if not values["name"]:
+            raise ImportError_(f"{path}:{line}: authority {values['slug']!r} has no name")
+        if not EMAIL.match(values["email"]):
+            raise ImportError_(f"{path}:{line}: {values['email']!r} is not an email address")
+        if values["slug"] in seen:
+            raise ImportError_(f"{path}:{line}: slug {values['slug']!r} already used on line {seen[values['slug']]}")
+        seen[values["slug"]] = line
+        rows.append((line, values))
+    return rows
+
+
+def import_authorities(session: Session, path: Path) -> ImportResult:
+    result = ImportResult()
+    for _line, values in read_rows(path):
+        authority = session.exec(select(Authority).where(Authority.slug == values["slug"])).first()
+        fields = {k: values.get(k, "") for k in REQUIRED + OPTIONAL if k != "slug"}
+        if authority is None:
+            session.add(Authority(slug=values["slug"], **fields))
+            result.created += 1
+        elif any(getattr(authority, k) != v for k, v in fields.items()):
+            for key, value in fields.items():
+                setattr(authority, key, value)
+            authority.updated_at = utcnow()
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    return result

@@ -1,0 +1,204 @@
+"""The tables: raw inbound mail, threads and their messages, outbox, holding pen, authorities.
+
+States are plain strings held in named tuples below so that SQL, JSON and the
+CLI all show the same words.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class InboundState:
+    RECEIVED, PROCESSING, DONE, HELD, FAILED = "received", "processing", "done", "held", "failed"
+    ALL = (RECEIVED, PROCESSING, DONE, HELD, FAILED)
+    UNFINISHED = (RECEIVED, PROCESSING)
+
+
+class OutboxState:
+    PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+    ALL = (PENDING, SENDING, SENT, FAILED)
+
+
+class WhoMayPost:
+    ANYBODY, AUTHORITY_ONLY, NOBODY = "anybody", "authority_only", "nobody"
+
+
+def _json_column(**kw) -> sa.Column:
+    return sa.Column(sa.JSON, nullable=False, **kw)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Timezone-aware UTC datetimes on SQLite (which forgets the zone) and PostgreSQL alike."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+def _when(nullable: bool = False, index: bool = False, default=None) -> Field:
+    kwargs = {"default_factory": utcnow} if default is None and not nullable else {"default": default}
+    return Field(sa_column=sa.Column(UTCDateTime(), nullable=nullable, index=index), **kwargs)
+
+
+class InboundMessage(SQLModel, table=True):
+    """One SMTP/LMTP transaction exactly as received, kept byte for byte."""
+
+    __tablename__ = "inbound_message"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    received_at: datetime = _when(index=True)
+    mail_from: str = Field(default="", max_length=998)
+    rcpt_to: list = Field(default_factory=list, sa_column=_json_column())
+    peer: str = Field(default="", max_length=200)
+    raw: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
+    size: int = 0
+    state: str = Field(default=InboundState.RECEIVED, max_length=20, index=True)
+    attempts: int = 0
+    last_error: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    updated_at: datetime = _when()
+
+
+class Authority(SQLModel, table=True):
+    """A public body that receives requests (FOI authority, council, MP's office)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=80, sa_column_kwargs={"unique": True})
+    name: str = Field(max_length=300)
+    email: str = Field(max_length=320)
+    tags: str = Field(default="", max_length=500)
+    country: str = Field(default="", max_length=10)
+    url: str = Field(default="", max_length=500)
+    updated_at: datetime = _when()
+
+    @property
+    def email_domain(self) -> str:
+        return self.email.rpartition("@")[2].lower()
+
+
+class Thread(SQLModel, table=True):
+    """One correspondence: an FOI request, a problem report, a letter. `kind` says which."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str = Field(default="foi", max_length=20, index=True)
+    title: str = Field(default="", max_length=500)
+    body: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    state: str = Field(default="awaiting_confirmation", max_length=40, index=True)
+    public: bool = True
+    hidden: bool = False
+    who_may_post: str = Field(default=WhoMayPost.ANYBODY, max_length=20)
+    authority_id: Optional[int] = Field(default=None, foreign_key="authority.id", index=True)
+    citizen_name: str = Field(default="", max_length=300)
+    citizen_email: str = Field(default="", max_length=320)
+    awaiting_classification: bool = False
+    created_at: datetime = _when()
+    confirmed_at: Optional[datetime] = _when(nullable=True)
+    sent_at: Optional[datetime] = _when(nullable=True)
+    last_activity_at: datetime = _when(index=True)
+    reminded: list = Field(default_factory=list, sa_column=_json_column())  # reminder kinds already mailed
+
+
+class ThreadMessage(SQLModel, table=True):
+    """One message in a thread, in both its private form and its redacted public form."""
+
+    __tablename__ = "thread_message"
+    __table_args__ = (sa.UniqueConstraint("thread_id", "inbound_id", name="uq_thread_inbound"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    thread_id: int = Field(foreign_key="thread.id", index=True)
+    inbound_id: Optional[int] = Field(default=None, foreign_key="inbound_message.id", index=True)
+    outbox_id: Optional[int] = Field(default=None, foreign_key="outbox.id", unique=True)
+    direction: str = Field(max_length=10)  # incoming | outgoing
+    kind: str = Field(max_length=20)       # request, reply, auto_reply, bounce, spam, follow_up, update
+    from_name: str = Field(default="", max_length=300)
+    from_address: str = Field(default="", max_length=320)  # private: never published
+    subject: str = Field(default="", max_length=998)
+    body_text: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    quoted_text: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    public_subject: str = Field(default="", max_length=998)
+    public_body: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    public_quoted: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    message_id_header: str = Field(default="", max_length=998, index=True)
+    notes: list = Field(default_factory=list, sa_column=_json_column())
+    hidden: bool = False
+    sent_at: datetime = _when(index=True)
+
+
+class Attachment(SQLModel, table=True):
+    """A file of a thread message; its bytes live once in the blob store under `sha256`."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="thread_message.id", index=True)
+    filename: str = Field(max_length=300)
+    public_filename: str = Field(default="", max_length=300)
+    content_type: str = Field(max_length=200)
+    size: int
+    sha256: str = Field(max_length=64, index=True)
+    text: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    public_text: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    released: bool = True  # False: a censor rule matched inside; an operator must release it
+    note: str = Field(default="", max_length=1000)
+
+
+class Outbox(SQLModel, table=True):
+    """One rendered outbound mail and its delivery state."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    dedupe_key: str = Field(max_length=200, sa_column_kwargs={"unique": True})
+    kind: str = Field(max_length=40)  # template name
+    thread_id: Optional[int] = Field(default=None, foreign_key="thread.id", index=True)
+    to_address: str = Field(max_length=320)
+    from_address: str = Field(max_length=320)
+    envelope_from: str = Field(default="", max_length=320)
+    message_id_header: str = Field(max_length=300, index=True)
+    subject: str = Field(default="", max_length=998)
+    raw: bytes = Field(default=b"", sa_column=sa.Column(sa.LargeBinary, nullable=False))
+    state: str = Field(default=OutboxState.PENDING, max_length=20, index=True)
+    attempts: int = 0
+    next_attempt_at: datetime = _when(index=True)
+    last_error: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    created_at: datetime = _when()
+    sent_at: Optional[datetime] = _when(nullable=True)
+
+
+class HeldMessage(SQLModel, table=True):
+    """The holding pen: an inbound message (for one recipient) that no thread claimed."""
+
+    __tablename__ = "held_message"
+    __table_args__ = (sa.UniqueConstraint("inbound_id", "recipient", name="uq_held_inbound_recipient"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    inbound_id: int = Field(foreign_key="inbound_message.id", index=True)
+    recipient: str = Field(max_length=320)
+    reason: str = Field(max_length=1000)
+    suggestions: list = Field(default_factory=list, sa_column=_json_column())  # [{thread_id, title, why}]
+    state: str = Field(default="held", max_length=20, index=True)  # held | assigned | rejected
+    thread_id: Optional[int] = Field(default=None, foreign_key="thread.id")
+    created_at: datetime = _when()
+    resolved_at: Optional[datetime] = _when(nullable=True)
+
+
+class CensorRule(SQLModel, table=True):
+    """Text to hide from the public view: everywhere, for one authority, or one thread."""
+
+    __tablename__ = "censor_rule"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    pattern: str = Field(max_length=1000)
+    is_regex: bool = False
+    replacement: str = Field(default="[redacted]", max_length=100)
+    authority_id: Optional[int] = Field(default=None, foreign_key="authority.id")
+    thread_id: Optional[int] = Field(default=None, foreign_key="thread.id")
+    note: str = Field(default="", max_length=500)
