@@ -15,7 +15,6 @@ import time
 
 import dramatiq
 import sqlalchemy as sa
-from aiosmtpd.smtp import SMTP
 
 from mailgate.gateway import GatewayHandler, listening_socket, start_servers
 from mailgate.recipients import RecipientChecker
@@ -72,44 +71,69 @@ def run_worker(settings: Settings) -> None:
     worker.stop(timeout=30_000)
 
 
-async def _serve_forever(context: Context, sockets, ready, poll_new: bool) -> None:
-    settings = context.settings
-    writer = StoreWriter(context.engine, after_commit=lambda ids: [context.enqueue("process_inbound", i) for i in ids])
-    writer.start()
-    handler = GatewayHandler(RecipientChecker(context.addresses, context.engine), writer)
-    servers = await start_servers(settings, handler, sockets)
+class Gateway:
+    """SMTP/LMTP servers with their store writer, in one event loop."""
+
+    def __init__(self, context: Context):
+        self.context = context
+        self.writer = StoreWriter(context.engine, after_commit=self._enqueue)
+        self.handler = GatewayHandler(RecipientChecker(context.addresses, context.engine), self.writer)
+        self.servers: list = []
+
+    def _enqueue(self, ids) -> None:
+        for inbound_id in ids:
+            self.context.enqueue("process_inbound", inbound_id)
+
+    async def start(self, sockets) -> None:
+        self.writer.start()
+        self.servers = await start_servers(self.context.settings, self.handler, sockets)
+
+    async def drain(self) -> None:
+        """Stop listening; let transactions in progress finish (bounded)."""
+        for server in self.servers:
+            server.close()
+        deadline = time.monotonic() + DRAIN_SECONDS
+        while (self.handler.in_flight or _open_sessions()) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        await self.writer.stop()
+
+
+def _stop_event() -> asyncio.Event:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+async def _serve_forever(context: Context, sockets, ready, poll_new: bool) -> None:
+    gateway = Gateway(context)
+    await gateway.start(sockets)
+    stop = _stop_event()
+    loop = asyncio.get_running_loop()
     await asyncio.to_thread(run_periodic_jobs, context)  # the start-up sweep: finish what a crash left
-    timers = [loop.create_task(_every(settings.sweep_interval, run_periodic_jobs, context, stop))]
+    timers = [loop.create_task(_every(context.settings.sweep_interval, lambda: run_periodic_jobs(context), stop))]
     if poll_new:
-        timers.append(loop.create_task(_every(1.0, _NewInboundPoller(context), None, stop)))
+        timers.append(loop.create_task(_every(1.0, _NewInboundPoller(context), stop)))
     log.info("mailgate listening on %s", ", ".join(f"{k} {v.getsockname()}" for k, v in sockets.items()))
     if ready is not None:
         ready.set()
     await stop.wait()
-    for server in servers:
-        server.close()
-    deadline = time.monotonic() + DRAIN_SECONDS
-    while (handler.in_flight or _open_sessions()) and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
+    await gateway.drain()
     for timer in timers:
         timer.cancel()
-    await writer.stop()
 
 
 def _open_sessions() -> int:
     return sum(1 for task in asyncio.all_tasks() if task.get_coro().__qualname__.startswith("SMTP._handle_client"))
 
 
-async def _every(seconds: float, job, argument, stop: asyncio.Event) -> None:
+async def _every(seconds: float, job, stop: asyncio.Event) -> None:
     while not stop.is_set():
         try:
             await asyncio.wait_for(stop.wait(), timeout=seconds)
         except asyncio.TimeoutError:
-            await asyncio.to_thread(job, argument) if argument is not None else await asyncio.to_thread(job)
+            await asyncio.to_thread(job)
 
 
 class _NewInboundPoller:
@@ -148,20 +172,10 @@ def _fork_gateway(settings: Settings, sockets) -> int:
 
 
 async def _gateway_only(context: Context, sockets) -> None:
-    writer = StoreWriter(context.engine, after_commit=lambda ids: [context.enqueue("process_inbound", i) for i in ids])
-    writer.start()
-    handler = GatewayHandler(RecipientChecker(context.addresses, context.engine), writer)
-    servers = await start_servers(context.settings, handler, sockets)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
-    for server in servers:
-        server.close()
-    deadline = time.monotonic() + DRAIN_SECONDS
-    while (handler.in_flight or _open_sessions()) and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
+    gateway = Gateway(context)
+    await gateway.start(sockets)
+    await _stop_event().wait()
+    await gateway.drain()
 
 
 def _stop_child(pid: int) -> None:
@@ -172,4 +186,3 @@ def _stop_child(pid: int) -> None:
         pass
 
 
-__all__ = ["serve", "run_worker", "SMTP"]

@@ -1,12 +1,10 @@
-"""The dramatiq broker, set up here before any actor module is imported.
+"""The dramatiq broker, set up here before any actor is declared.
 
-dramatiq binds an actor to whatever broker is global when its module is
-imported (dramatiq issues #214/#543), so `install_broker` sets the broker first
-and only then imports `processors.actors`. Nothing else imports actor modules.
+dramatiq's `@actor` decorator binds to whatever broker is global when a module
+is imported (dramatiq issues #214/#543). Here the broker is made first and the
+actor functions are then declared on it explicitly, so import order cannot matter.
 """
 from __future__ import annotations
-
-import importlib
 
 import dramatiq
 from dramatiq.brokers.stub import StubBroker
@@ -43,8 +41,10 @@ def install_broker(context: Context) -> dramatiq.Broker:
         broker = StubBroker(middleware=_middleware())
     broker.declare_queue(QUEUE)
     dramatiq.set_broker(broker)
-    actors = importlib.import_module("processors.actors")
-    importlib.reload(actors)  # re-declare against this broker (tests install more than one)
+    from processors.actors import ACTORS
+
+    for function in ACTORS:
+        dramatiq.actor(function, broker=broker, queue_name=QUEUE, actor_name=function.__name__, max_retries=3)
 
     def enqueue(actor_name: str, *args, delay_ms: int = 0) -> None:
         message = Message(queue_name=QUEUE, actor_name=actor_name, args=args, kwargs={}, options={})

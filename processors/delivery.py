@@ -52,8 +52,10 @@ def claim(context: Context, outbox_id: int) -> Outbox | None:
 def transmit(context: Context, row: Outbox) -> None:
     relay = context.settings.relay
     if not relay:
-        context.settings.outbox_maildir.mkdir(parents=True, exist_ok=True)
-        mailbox.Maildir(context.settings.outbox_maildir, create=True).add(
+        maildir = context.settings.outbox_maildir
+        for sub in ("tmp", "new", "cur"):  # mailbox.Maildir only makes these for a new folder
+            (maildir / sub).mkdir(parents=True, exist_ok=True)
+        mailbox.Maildir(maildir, create=True).add(
             b"Return-Path: <" + row.envelope_from.encode() + b">\r\n" + row.raw)
         return
     host, port = parse_host_port(relay, "MAILGATE_RELAY")
