@@ -69,7 +69,7 @@ def _build(spec: MailSpec, subject: str, body: str, message_id: str) -> bytes:
     if not spec.written_by_a_person:
         message["Auto-Submitted"] = "auto-generated"  # RFC 3834: nobody should auto-answer it
     message.set_content(body, cte="quoted-printable")
-    return message.as_bytes()
+    return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))  # SMTP wants CRLF
 
 
 def outbox_ids_to_send(session: Session) -> list[int]:

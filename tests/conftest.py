@@ -1,0 +1,100 @@
+"""Shared fixtures: settings per backend, a live service, a relay that catches outbound mail.
+
+Two backends run the same end-to-end tests: `embedded` (SQLite file, in-process
+broker) and `postgres_redis` (a fresh PostgreSQL database and a Redis database).
+The second is required in CI (CI=true): missing services fail the run there,
+and are skipped on a laptop without them.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from mailgate.settings import load_settings
+
+from tests.harness import LiveService, RelayCatcher
+
+DATA = Path(__file__).parent / "data"
+POSTGRES_ADMIN_URL = os.environ.get("MAILGATE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("MAILGATE_TEST_REDIS", "redis://127.0.0.1:6379/14")
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    if _reachable(host, port):
+        return
+    message = f"{name} is not reachable on {host}:{port}"
+    if os.environ.get("CI"):
+        pytest.fail(message + " (required in CI: .ci/run starts it)")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def postgres_url():
+    require_service("PostgreSQL", "127.0.0.1", 5432)
+    name = f"mailgate_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def redis_url():
+    require_service("Redis", "127.0.0.1", 6379)
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    yield REDIS_URL
+    client.flushdb()
+
+
+@pytest.fixture(params=["embedded", pytest.param("postgres_redis", marks=pytest.mark.postgres_redis)])
+def backend(request, tmp_path):
+    """Settings overrides for the store and broker under test."""
+    if request.param == "embedded":
+        return {}
+    return {"database_url": request.getfixturevalue("postgres_url"),
+            "broker_url": request.getfixturevalue("redis_url")}
+
+
+@pytest.fixture
+def relay():
+    catcher = RelayCatcher().start()
+    yield catcher
+    catcher.stop()
+
+
+@pytest.fixture
+def make_settings(tmp_path, monkeypatch):
+    for variable in [v for v in os.environ if v.startswith("MAILGATE_")]:
+        monkeypatch.delenv(variable)
+
+    def make(**overrides):
+        values = {"home": tmp_path / "home", "domain": "foi.test", "secret": "test-secret",
+                  "site_url": "https://foi.test/", "sweep_interval": 1.0} | overrides
+        return load_settings(**values)
+    return make
+
+
+@pytest.fixture
+def service(make_settings, backend, relay):
+    live = LiveService(make_settings(relay=relay.address, **backend)).start()
+    yield live
+    live.stop()
