@@ -99,26 +99,31 @@ class LiveService:
     _stop: asyncio.Event | None = None
     notes: list[str] = field(default_factory=list)
 
-    def start(self) -> "LiveService":
+    lmtp_port: int = 0
+
+    def start(self, lmtp: bool = False) -> "LiveService":
         upgrade(self.settings.sqlalchemy_url)
-        sock = listening_socket("127.0.0.1:0", "MAILGATE_SMTP", reuse_port=False)
-        self.port = sock.getsockname()[1]
+        sockets = {"smtp": listening_socket("127.0.0.1:0", "MAILGATE_SMTP", reuse_port=False)}
+        if lmtp:
+            sockets["lmtp"] = listening_socket("127.0.0.1:0", "MAILGATE_LMTP", reuse_port=False)
+            self.lmtp_port = sockets["lmtp"].getsockname()[1]
+        self.port = sockets["smtp"].getsockname()[1]
         self.context = configure(build_context(self.settings))
         broker = install_broker(self.context)
         self._worker = dramatiq.Worker(broker, worker_threads=2, worker_timeout=100)
         self._worker.start()
         started = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(sock, started), daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(sockets, started), daemon=True)
         self._thread.start()
         assert started.wait(10), "gateway did not start"
         return self
 
-    def _run(self, sock, started: threading.Event) -> None:
+    def _run(self, sockets, started: threading.Event) -> None:
         async def main():
             self._loop = asyncio.get_running_loop()
             self._stop = asyncio.Event()
             gateway = Gateway(self.context)
-            await gateway.start({"smtp": sock})
+            await gateway.start(sockets)
             started.set()
             await self._stop.wait()
             await gateway.drain()

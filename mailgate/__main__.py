@@ -1,0 +1,4 @@
+"""`python -m mailgate` is the `mailgate` command."""
+from mailgate.cli import main
+
+main()
