@@ -195,3 +195,12 @@ def inbound_failed(ctx: click.Context) -> None:
 from mailgate.cli_domain import register  # noqa: E402  (the FOI, import, holding-pen and archive commands)
 
 register(main)
+
+
+@main.command()
+@click.option("--home", type=click.Path(file_okay=False, path_type=Path), help="keep the demo's data here")
+def demo(home: Path | None) -> None:
+    """Act out a whole FOI conversation by email against a real embedded service."""
+    from mailgate.demo import run_demo
+
+    run_demo(home)

@@ -32,7 +32,10 @@ class GatewayHandler:
 
     async def handle_RCPT(self, server, session: Session, envelope: Envelope, address: str, rcpt_options):
         try:
-            verdict = await asyncio.to_thread(self.checker.check, address, envelope.mail_from or "")
+            # Most verdicts need no query (or a cached one): skip the thread hop for those.
+            verdict = self.checker.check_without_store(address, envelope.mail_from or "")
+            if verdict is None:
+                verdict = await asyncio.to_thread(self.checker.check, address, envelope.mail_from or "")
         except Exception as exc:
             log.error("RCPT check for %s failed: %s", address, exc)
             return "451 4.3.0 mailgate cannot check this address just now; please try again later"

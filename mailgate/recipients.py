@@ -5,10 +5,10 @@ mailgate from ever sending backscatter to forged senders.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
 
 from mailgate.addresses import AddressBook
 from mailgate.routes import Route, resolve, why_unresolved
@@ -32,12 +32,41 @@ def accept(route: Route, note: str = "recipient ok") -> Verdict:
     return Verdict(True, f"250 2.1.5 {note}", route)
 
 
+@dataclass(frozen=True)
+class ThreadFacts:
+    """What RCPT needs to know about a thread, small enough to cache."""
+
+    id: int
+    title: str
+    state: str
+    who_may_post: str
+    authority_domain: str | None
+
+
 class RecipientChecker:
-    def __init__(self, addresses: AddressBook, engine: sa.Engine):
+    """Verdicts for RCPT. Thread lookups are cached for `cache_seconds`, so that a burst
+    of replies to one thread costs one query: a thread closed a moment ago may still
+    accept mail for that long, which processing then records like any late reply."""
+
+    def __init__(self, addresses: AddressBook, engine: sa.Engine, cache_seconds: float = 5.0,
+                 cache_size: int = 10_000):
         self.addresses = addresses
         self.engine = engine
+        self.cache_seconds = cache_seconds
+        self.cache_size = cache_size
+        self._cache: dict[tuple[int, ...], tuple[float, list[ThreadFacts]]] = {}
 
     def check(self, address: str, mail_from: str) -> Verdict:
+        verdict = self._check(address, mail_from, load=True)
+        assert verdict is not None
+        return verdict
+
+    def check_without_store(self, address: str, mail_from: str) -> Verdict | None:
+        """The verdict if it needs no query (not a thread address, or one looked up a
+        moment ago); None if `check` must ask the store. Cheap enough for the event loop."""
+        return self._check(address, mail_from, load=False)
+
+    def _check(self, address: str, mail_from: str, load: bool) -> Verdict | None:
         route = resolve(address, self.addresses.domain)
         if route is None:
             foreign = not address.lower().rstrip(">").endswith("@" + self.addresses.domain)
@@ -47,44 +76,67 @@ class RecipientChecker:
                 return refuse(f"<{route.address}> is not a bounce address of ours")
             return accept(route)
         if route.name in THREAD_ROUTES:
-            return self._check_thread(route, mail_from)
+            return self._check_thread(route, mail_from, load)
         return accept(route)
 
-    def _check_thread(self, route: Route, mail_from: str) -> Verdict:
+    def _check_thread(self, route: Route, mail_from: str, load: bool) -> Verdict | None:
         ident, token = route.params["thread_id"], route.params["token"]
         if self.addresses.token_valid(route.name, ident, token):
-            candidates = [int(ident)]
+            candidates = (int(ident),)
         else:
-            candidates = self.addresses.typo_candidates(route.name, ident, token)
-        with Session(self.engine) as session:
-            threads = session.exec(select(Thread).where(Thread.id.in_(candidates))).all() if candidates else []
-            if not threads:
-                return refuse(f"<{route.address}> is not a valid address here: it matches no request "
-                              "(please check it against the address you were written from)")
-            if len(threads) > 1:
-                # Ambiguous typo: accept, and let processing decide by In-Reply-To or hold it.
-                return accept(route, "recipient ok (address looks mistyped; it will be matched by hand if needed)")
-            thread = threads[0]
-            if route.name == "confirm":
-                return accept(route) if thread.state == "awaiting_confirmation" else refuse(
-                    f"request {thread.id} is already confirmed; there is nothing to confirm at <{route.address}>")
-            return self._who_may_post(session, thread, route, mail_from)
+            candidates = tuple(self.addresses.typo_candidates(route.name, ident, token))
+        threads = self._threads(candidates, load)
+        if threads is None:
+            return None
+        if not threads:
+            return refuse(f"<{route.address}> is not a valid address here: it matches no request "
+                          "(please check it against the address you were written from)")
+        if len(threads) > 1:
+            # Ambiguous typo: accept, and let processing decide by In-Reply-To or hold it.
+            return accept(route, "recipient ok (address looks mistyped; it will be matched by hand if needed)")
+        thread = threads[0]
+        if route.name == "confirm":
+            return accept(route) if thread.state == "awaiting_confirmation" else refuse(
+                f"request {thread.id} is already confirmed; there is nothing to confirm at <{route.address}>")
+        return self._who_may_post(thread, route, mail_from)
 
-    def _who_may_post(self, session: Session, thread: Thread, route: Route, mail_from: str) -> Verdict:
+    def _threads(self, candidates: tuple[int, ...], load: bool) -> list[ThreadFacts] | None:
+        if not candidates:
+            return []
+        now = time.monotonic()
+        cached = self._cache.get(candidates)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        if not load:
+            return None
+        statement = (sa.select(Thread.id, Thread.title, Thread.state, Thread.who_may_post, Authority.email)
+                     .outerjoin(Authority, Authority.id == Thread.authority_id)
+                     .where(Thread.id.in_(candidates)))
+        with self.engine.connect() as connection:
+            threads = [ThreadFacts(row.id, row.title, row.state, row.who_may_post,
+                                   row.email.rpartition("@")[2].lower() if row.email is not None else None)
+                       for row in connection.execute(statement)]
+        if len(self._cache) >= self.cache_size:
+            self._cache.clear()
+        self._cache[candidates] = (now + self.cache_seconds, threads)
+        return threads
+
+    def _who_may_post(self, thread: ThreadFacts, route: Route, mail_from: str) -> Verdict:
         if thread.who_may_post == WhoMayPost.NOBODY or thread.state == "user_withdrawn":
             return refuse(f"request {thread.id} ({thread.title!r}) is closed and no longer accepts "
                           "mail; please write to the service's general address if you need to reach us")
         if thread.who_may_post == WhoMayPost.AUTHORITY_ONLY and route.name == "thread_authority":
-            authority = session.get(Authority, thread.authority_id) if thread.authority_id else None
             sender_domain = mail_from.rpartition("@")[2].lower()
-            if authority is None or not _same_organisation(sender_domain, authority.email_domain):
+            if thread.authority_domain is None or not same_organisation(sender_domain, thread.authority_domain):
                 return refuse(f"request {thread.id} ({thread.title!r}) has been quiet for a long time and now "
                               "only accepts replies from the authority's own mail domain")
         return accept(route)
 
 
-def _same_organisation(sender_domain: str, authority_domain: str) -> bool:
-    """>>> _same_organisation("mail.camden.gov.uk", "camden.gov.uk")
-    True
+def same_organisation(sender_domain: str, authority_domain: str) -> bool:
+    """The sender's domain is the authority's, or a subdomain of it.
+
+    >>> same_organisation("mail.camden.gov.uk", "camden.gov.uk"), same_organisation("evilcamden.gov.uk", "camden.gov.uk")
+    (True, False)
     """
     return bool(sender_domain) and (sender_domain == authority_domain or sender_domain.endswith("." + authority_domain))

@@ -28,6 +28,7 @@ from store.models import InboundMessage, InboundState
 
 log = logging.getLogger(__name__)
 DRAIN_SECONDS = 30
+_POLL_SECONDS = 0.5
 
 
 def open_sockets(settings: Settings) -> dict[str, socket.socket]:
@@ -48,11 +49,15 @@ def start_workers(context: Context) -> dramatiq.Worker:
 def serve(settings: Settings, *, ready: threading.Event | None = None) -> None:
     upgrade(settings.sqlalchemy_url)
     sockets = open_sockets(settings)
-    children = [_fork_gateway(settings, sockets) for _ in range(settings.gateway_processes - 1)]
+    children = []
+    if settings.gateway_processes > 1:
+        # Each gateway gets a process of its own and this one keeps the actors: their
+        # CPU-bound parsing would otherwise hold the GIL while SMTP clients wait for a 250.
+        children = [_fork_gateway(settings, sockets) for _ in range(settings.gateway_processes)]
     context = configure(build_context(settings))
     worker = start_workers(context)
     try:
-        asyncio.run(_serve_forever(context, sockets, ready, poll_new=bool(children)))
+        asyncio.run(_serve_forever(context, sockets, ready, gateway_here=not children))
     finally:
         for pid in children:
             _stop_child(pid)
@@ -106,20 +111,23 @@ def _stop_event() -> asyncio.Event:
     return stop
 
 
-async def _serve_forever(context: Context, sockets, ready, poll_new: bool) -> None:
-    gateway = Gateway(context)
-    await gateway.start(sockets)
+async def _serve_forever(context: Context, sockets, ready, gateway_here: bool) -> None:
+    gateway = Gateway(context) if gateway_here else None
+    if gateway:
+        await gateway.start(sockets)
     stop = _stop_event()
     loop = asyncio.get_running_loop()
     await asyncio.to_thread(run_periodic_jobs, context)  # the start-up sweep: finish what a crash left
     timers = [loop.create_task(_every(context.settings.sweep_interval, lambda: run_periodic_jobs(context), stop))]
-    if poll_new:
-        timers.append(loop.create_task(_every(1.0, _NewInboundPoller(context), stop)))
-    log.info("mailgate listening on %s", ", ".join(f"{k} {v.getsockname()}" for k, v in sockets.items()))
+    if not gateway_here and not context.settings.broker_url:
+        timers.append(loop.create_task(_every(_POLL_SECONDS, _NewInboundPoller(context), stop)))
+    log.info("mailgate listening on %s%s", ", ".join(f"{k} {v.getsockname()}" for k, v in sockets.items()),
+             "" if gateway_here else f" in {context.settings.gateway_processes} gateway processes")
     if ready is not None:
         ready.set()
     await stop.wait()
-    await gateway.drain()
+    if gateway:
+        await gateway.drain()
     for timer in timers:
         timer.cancel()
 

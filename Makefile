@@ -1,0 +1,38 @@
+# Two commands matter: `make run` (set up, then serve on the embedded defaults)
+# and `make test` (set up, then run the whole suite). Everything else is a step of those.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test setup system-packages bench clean
+
+run: setup
+	$(BIN)/mailgate import authorities mailgate/data/sample_authorities.csv
+	$(BIN)/mailgate serve
+
+test: setup system-packages
+	$(BIN)/python -m pytest
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "mailgate needs Python 3.11 or newer"'
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || $(SUDO) apt-get install -y python3-venv
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Debian packages the test suite uses: Chromium for the archive's browser tests, openssl for STARTTLS.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+system-packages:
+	@command -v chromium >/dev/null && command -v openssl >/dev/null || \
+	  ( $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium openssl )
+
+bench: setup
+	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/realmail.py
+	$(BIN)/python bench/archive.py
+
+clean:
+	rm -rf $(VENV) var build *.egg-info test-artifacts

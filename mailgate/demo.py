@@ -1,0 +1,135 @@
+"""`mailgate demo`: the whole FOI conversation, acted out against a real embedded service.
+
+A newcomer sees every step a citizen and an authority take, by email only, and
+what mailgate does with each mail. Mail "sent" to the outside world is caught by
+a local SMTP server standing in for the authority's and the citizen's providers.
+"""
+from __future__ import annotations
+
+import smtplib
+import tempfile
+from email.message import EmailMessage
+from email.utils import make_msgid
+from importlib.resources import files
+from pathlib import Path
+
+import click
+from sqlmodel import Session, select
+
+from mailgate.embedded import BackgroundService, MailCatcher
+from mailgate.settings import load_settings
+from store.authorities import import_authorities
+from store.models import HeldMessage, Thread, ThreadMessage, WhoMayPost
+
+CITIZEN, AUTHORITY = "jo@citizen.example", "information.requests@borsetshire.gov.example"
+
+
+def mail(sender: str, to: str, subject: str, body: str, in_reply_to: str | None = None, **headers) -> EmailMessage:
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = sender, to, subject
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].rstrip(">"))
+    if in_reply_to:
+        message["In-Reply-To"] = message["References"] = in_reply_to
+    for name, value in headers.items():
+        message[name.replace("_", "-")] = value
+    message.set_content(body)
+    return message
+
+
+def step(text: str) -> None:
+    click.secho(f"\n» {text}", bold=True)
+
+
+def show(text: str) -> None:
+    click.echo("    " + text.replace("\n", "\n    "))
+
+
+def run_demo(home: Path | None) -> None:
+    home = home or Path(tempfile.mkdtemp(prefix="mailgate-demo-"))
+    catcher = MailCatcher().start()
+    settings = load_settings(home=home, domain="foi.demo.example", relay=catcher.address,
+                             site_url="https://foi.demo.example/")
+    service = BackgroundService(settings).start()
+    try:
+        _conversation(service, catcher, settings.domain)
+    finally:
+        service.stop()
+        catcher.stop()
+    click.echo(f"\nEverything is in {home} (SQLite store: {home / 'mailgate.db'}).")
+
+
+def _send(service: BackgroundService, message: EmailMessage, envelope_to: str) -> None:
+    service.send(message.as_bytes(policy=message.policy.clone(linesep="\r\n")),
+                 message["From"].addresses[0].addr_spec, [envelope_to])
+    service.wait_idle()
+
+
+def _conversation(service: BackgroundService, catcher: MailCatcher, domain: str) -> None:
+    engine = service.context.engine
+    with Session(engine) as session:
+        import_authorities(session, Path(str(files("mailgate") / "data" / "sample_authorities.csv")))
+        session.commit()
+
+    step(f"Jo writes to foi-borsetshire-council@{domain} from an ordinary mail client")
+    _send(service, mail(f"Jo Bloggs <{CITIZEN}>", f"foi-borsetshire-council@{domain}", "Library opening hours",
+                        "Please tell me the opening hours of each library in 2025."), f"foi-borsetshire-council@{domain}")
+    confirmation = catcher.to(CITIZEN)[-1].message
+    show(f"mailgate answers Jo: {confirmation['Subject']!r}, Reply-To {confirmation['Reply-To']}")
+
+    step("Jo confirms by hitting reply")
+    _send(service, mail(f"Jo Bloggs <{CITIZEN}>", confirmation["Reply-To"], "Re: " + confirmation["Subject"],
+                        "Yes please.", confirmation["Message-ID"]), confirmation["Reply-To"])
+    request = catcher.to(AUTHORITY)[-1].message
+    request_address = request["From"].addresses[0].addr_spec
+    show(f"the authority receives {request['Subject']!r}\nFrom: {request['From']}\n(Jo's own address is nowhere in it)")
+
+    step("The council answers from Outlook, quoting the request as Outlook does")
+    _send(service, mail(f"Information Requests <{AUTHORITY}>", request_address, "RE: " + request["Subject"],
+                        "Dear Jo,\n\nOur libraries open 9am-5pm. Call 01632 960123 with questions.\n\nRegards\n\n"
+                        "-----Original Message-----\nFrom: Jo Bloggs\nSubject: " + request["Subject"] +
+                        "\n\nPlease tell me the opening hours", request["Message-ID"]), request_address)
+    thread_id = int(request_address.split("-")[1])
+    with Session(engine) as session:
+        reply = session.exec(select(ThreadMessage).where(ThreadMessage.thread_id == thread_id)
+                             .order_by(ThreadMessage.id.desc())).first()
+    show(f"public thread shows: {reply.public_body!r}\nfolded quote: {reply.public_quoted[:40]!r}…")
+    notice = catcher.to(CITIZEN)[-1].message
+    citizen_address = notice["From"].addresses[0].addr_spec
+    show(f"Jo is told: {notice['Subject']!r} from {citizen_address}")
+
+    step("Jo replies to the notification with a follow-up question")
+    _send(service, mail(f"Jo Bloggs <{CITIZEN}>", citizen_address, "Re: " + notice["Subject"],
+                        "Thanks! And for 2024?", notice["Message-ID"]), citizen_address)
+    follow_up = catcher.to(AUTHORITY)[-1].message
+    show(f"the council receives {follow_up['Subject']!r}, In-Reply-To {follow_up['In-Reply-To']}")
+
+    step("Jo classifies the answer with one line: status: successful")
+    _send(service, mail(f"Jo Bloggs <{CITIZEN}>", citizen_address, "Re: " + notice["Subject"],
+                        "status: successful"), citizen_address)
+    with Session(engine) as session:
+        show(f"request state: {session.get(Thread, thread_id).state}")
+
+    step("Someone at the council mistypes the address (one character dropped)")
+    typo = request_address[:-len(domain) - 3] + request_address[-len(domain) - 2:]
+    _send(service, mail(f"Records <records@borsetshire.gov.example>", typo, "2024 figures",
+                        "The 2024 hours were the same."), typo)
+    show(f"{typo} still lands in request {thread_id}")
+
+    step(f"A reply to the general address foi@{domain}, with no references")
+    _send(service, mail(f"Information Requests <{AUTHORITY}>", f"foi@{domain}", "RE: Library opening hours",
+                        "Attached are the figures."), f"foi@{domain}")
+    with Session(engine) as session:
+        held = session.exec(select(HeldMessage)).first()
+    show(f"held: {held.reason}\nsuggested: " + "; ".join(f"thread {s['thread_id']} ({s['why']})" for s in held.suggestions))
+
+    step("Two years later the thread is closed; late mail is refused at RCPT, never bounced")
+    with Session(engine) as session:
+        thread = session.get(Thread, thread_id)
+        thread.who_may_post = WhoMayPost.NOBODY
+        session.add(thread)
+        session.commit()
+    try:
+        _send(service, mail(f"Spammer <spam@spam.example>", request_address, "Buy now", "..."), request_address)
+    except smtplib.SMTPRecipientsRefused as refused:
+        code, reason = refused.recipients[request_address]
+        show(f"{code} {reason.decode()}")

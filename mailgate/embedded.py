@@ -1,0 +1,165 @@
+"""A whole mailgate service in a background thread of this process, and a mail catcher.
+
+Used by `mailgate demo` and by the tests: the service is the real one (gateway,
+store, broker, worker threads, sweeper), bound to an ephemeral port, so a caller
+can talk to it with a real SMTP client and then read the store.
+"""
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import smtplib
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from email.message import EmailMessage
+
+import dramatiq
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+
+from mailgate.gateway import listening_socket
+from mailgate.service import Gateway
+from mailgate.settings import Settings
+from processors.broker import install_broker
+from processors.context import Context, build_context, configure
+from processors.sweeper import sweep
+from store.migrate import upgrade
+from store.models import InboundMessage, InboundState, Outbox, OutboxState
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class CaughtMail:
+    mail_from: str
+    rcpt_tos: list[str]
+    raw: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        return email.message_from_bytes(self.raw, policy=email.policy.default)
+
+    @property
+    def text(self) -> str:
+        return self.message.get_body(("plain",)).get_content()
+
+
+class MailCatcher:
+    """A real SMTP server standing in for the authorities' and citizens' mail systems."""
+
+    def __init__(self):
+        self.caught: list[CaughtMail] = []
+        self.refuse: dict[str, str] = {}  # address → SMTP reply, to make a recipient fail
+        # aiosmtpd's Controller checks it started by connecting to its port, so it
+        # needs a real number rather than 0.
+        self.controller = Controller(self, hostname="127.0.0.1", port=free_port())
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        if address.lower() in self.refuse:
+            return self.refuse[address.lower()]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.caught.append(CaughtMail(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
+        return "250 OK"
+
+    def start(self) -> "MailCatcher":
+        self.controller.start()
+        return self
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.controller.port}"
+
+    def to(self, recipient: str) -> list[CaughtMail]:
+        return [m for m in self.caught if recipient.lower() in (r.lower() for r in m.rcpt_tos)]
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+@dataclass
+class BackgroundService:
+    settings: Settings
+    context: Context | None = None
+    port: int = 0
+    _loop: asyncio.AbstractEventLoop | None = None
+    _thread: threading.Thread | None = None
+    _worker: dramatiq.Worker | None = None
+    _stop: asyncio.Event | None = None
+
+    lmtp_port: int = 0
+
+    def start(self, lmtp: bool = False) -> "BackgroundService":
+        upgrade(self.settings.sqlalchemy_url)
+        sockets = {"smtp": listening_socket("127.0.0.1:0", "MAILGATE_SMTP", reuse_port=False)}
+        if lmtp:
+            sockets["lmtp"] = listening_socket("127.0.0.1:0", "MAILGATE_LMTP", reuse_port=False)
+            self.lmtp_port = sockets["lmtp"].getsockname()[1]
+        self.port = sockets["smtp"].getsockname()[1]
+        self.context = configure(build_context(self.settings))
+        broker = install_broker(self.context)
+        self._worker = dramatiq.Worker(broker, worker_threads=2, worker_timeout=100)
+        self._worker.start()
+        started = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(sockets, started), daemon=True)
+        self._thread.start()
+        assert started.wait(10), "gateway did not start"
+        return self
+
+    def _run(self, sockets, started: threading.Event) -> None:
+        async def main():
+            self._loop = asyncio.get_running_loop()
+            self._stop = asyncio.Event()
+            gateway = Gateway(self.context)
+            await gateway.start(sockets)
+            started.set()
+            await self._stop.wait()
+            await gateway.drain()
+        asyncio.run(main())
+
+    def smtp(self) -> smtplib.SMTP:
+        return smtplib.SMTP("127.0.0.1", self.port, timeout=30)
+
+    def send(self, raw: bytes, mail_from: str, rcpt_to: list[str]) -> dict:
+        with self.smtp() as client:
+            return client.sendmail(mail_from, rcpt_to, raw)
+
+    def wait_idle(self, timeout: float = 30.0) -> None:
+        """Until the store shows no unfinished inbound and no due outbound mail."""
+        deadline = time.monotonic() + timeout
+        engine = self.context.engine
+        while time.monotonic() < deadline:
+            with engine.connect() as connection:
+                busy = connection.execute(sa.select(sa.func.count()).select_from(InboundMessage).where(
+                    InboundMessage.state.in_(InboundState.UNFINISHED))).scalar()
+                busy += connection.execute(sa.select(sa.func.count()).select_from(Outbox).where(
+                    Outbox.state == OutboxState.SENDING)).scalar()
+                busy += connection.execute(sa.select(sa.func.count()).select_from(Outbox).where(
+                    Outbox.state == OutboxState.PENDING, Outbox.attempts == 0)).scalar()
+            if not busy:
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"mailgate still busy after {timeout} s")
+
+    def sweep(self):
+        return sweep(self.context, received_older_than=timedelta(0))
+
+    def stop(self) -> None:
+        if self._loop and self._stop:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        if self._thread:
+            self._thread.join(35)
+        if self._worker:
+            self._worker.stop(timeout=10_000)
+        if self.context:
+            self.context.engine.dispose()
