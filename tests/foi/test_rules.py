@@ -1,0 +1,192 @@
+"""The FOI rules around the conversation: who may act for the citizen, loops, deadlines, ageing, the pen."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlmodel import Session, select
+
+from processors.foi.reminders import send_reminders
+from processors.foi.requests import create_confirmed
+from processors.foi.states import add_working_days, display_state
+from processors.holding_pen import HoldingPenError, assign, reject
+from processors.periodic import age_threads
+from store.authorities import import_authorities
+from store.models import HeldMessage, Thread, ThreadMessage, WhoMayPost
+from tests.conftest import DATA
+from tests.harness import fill_template
+
+SAMPLE = DATA.parent.parent / "mailgate" / "data" / "sample_authorities.csv"
+CITIZEN = "sam@citizen.example"
+
+
+def make_thread(service, **changes) -> Thread:
+    with Session(service.context.engine, expire_on_commit=False) as session:
+        import_authorities(session, SAMPLE)
+        thread = create_confirmed(session, service.context, authority_slug="ambridge-parish", name="Sam",
+                                  email=CITIZEN, title="Verge cutting", body="How often are verges cut?")
+        for key, value in changes.items():
+            setattr(thread, key, value)
+        session.commit()
+    service.sweep()
+    service.wait_idle()
+    return thread
+
+
+def citizen_mail(service, thread_id: int, body: str, sender: str = CITIZEN, **headers: str) -> None:
+    address = service.context.addresses.citizen_facing(thread_id)
+    extra = "".join(f"{name.replace('_', '-')}: {value}\r\n" for name, value in headers.items())
+    raw = (f"From: Sam <{sender}>\r\nTo: {address}\r\nSubject: Re: your request\r\n"
+           f"Message-ID: <{abs(hash(body))}@citizen.example>\r\n{extra}\r\n{body}\r\n").encode()
+    service.send(raw, sender, [address])
+    service.wait_idle()
+
+
+def messages(service, thread_id: int) -> list[ThreadMessage]:
+    with Session(service.context.engine) as session:
+        return list(session.exec(select(ThreadMessage).where(ThreadMessage.thread_id == thread_id)
+                                 .order_by(ThreadMessage.id)))
+
+
+def held(service) -> list[HeldMessage]:
+    with Session(service.context.engine) as session:
+        return list(session.exec(select(HeldMessage).order_by(HeldMessage.id)))
+
+
+def test_a_follow_up_from_someone_else_is_held_not_sent(service, relay):
+    thread = make_thread(service)
+    before = len(relay.to("clerk@ambridge-parish.example"))
+    citizen_mail(service, thread.id, "Please send it to me instead.", sender="mallory@evil.example")
+    assert len(relay.to("clerk@ambridge-parish.example")) == before
+    [pen] = held(service)
+    assert "not from the requester" in pen.reason and pen.suggestions[0]["thread_id"] == thread.id
+
+
+def test_a_follow_up_that_failed_dkim_upstream_is_held(service, relay):
+    thread = make_thread(service)
+    before = len(relay.to("clerk@ambridge-parish.example"))
+    citizen_mail(service, thread.id, "Forged follow-up", Authentication_Results=
+                 "mx.foi.test; dkim=fail header.d=citizen.example; spf=pass smtp.mailfrom=citizen.example")
+    assert len(relay.to("clerk@ambridge-parish.example")) == before
+    assert "dkim=fail" in held(service)[0].reason
+
+
+def test_the_citizens_out_of_office_is_never_forwarded_to_the_authority(service, relay):
+    thread = make_thread(service)
+    before = len(relay.to("clerk@ambridge-parish.example"))
+    citizen_mail(service, thread.id, "I am away until Monday.", Auto_Submitted="auto-replied")
+    assert len(relay.to("clerk@ambridge-parish.example")) == before
+    last = messages(service, thread.id)[-1]
+    assert last.kind == "auto_reply" and last.hidden
+
+
+@pytest.mark.parametrize("headers", [{"Auto-Submitted": "auto-replied"}, {"Precedence": "bulk"},
+                                     {"List-Id": "<news.example.org>"}])
+def test_automatic_mail_to_a_service_address_is_never_answered(service, relay, headers):
+    with Session(service.context.engine) as session:
+        import_authorities(session, SAMPLE)
+        session.commit()
+    extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    raw = (f"From: robot@example.org\r\nTo: foi-ambridge-parish@foi.test\r\nSubject: Hello\r\n{extra}\r\n"
+           "Automatic text.\r\n").encode()
+    service.send(raw, "robot@example.org", ["foi-ambridge-parish@foi.test"])
+    service.wait_idle()
+    assert relay.caught == []
+
+
+def test_mail_with_an_empty_return_path_is_never_answered(service, relay):
+    with Session(service.context.engine) as session:
+        import_authorities(session, SAMPLE)
+        session.commit()
+    service.send(b"From: someone@example.org\r\nSubject: Hi\r\n\r\nHello\r\n", "", ["foi-ambridge-parish@foi.test"])
+    service.wait_idle()
+    assert relay.caught == []
+
+
+def test_confirmation_from_another_address_does_not_send_the_request(service, relay):
+    with Session(service.context.engine) as session:
+        import_authorities(session, SAMPLE)
+        session.commit()
+    raw = fill_template(DATA / "foi" / "01_citizen_new_request_thunderbird.eml", DOMAIN="foi.test").replace(
+        b"foi-borsetshire-council@", b"foi-ambridge-parish@")
+    service.send(raw, "jo@citizen.example", ["foi-ambridge-parish@foi.test"])
+    service.wait_idle()
+    confirm = relay.to("jo@citizen.example")[-1].message["Reply-To"]
+    service.send(b"From: mallory@evil.example\r\nSubject: Re\r\n\r\nyes\r\n", "mallory@evil.example", [confirm])
+    service.wait_idle()
+    assert relay.to("clerk@ambridge-parish.example") == []
+    with Session(service.context.engine) as session:
+        assert session.exec(select(Thread)).one().state == "awaiting_confirmation"
+
+
+def test_deadlines_count_working_days_and_skip_public_holidays():
+    # Sent Friday 18 Dec 2026: Christmas (25th), Boxing Day in lieu (28th) and New Year's Day are not working days.
+    assert add_working_days(date(2026, 12, 18), 20, "GB") == date(2027, 1, 20)
+    sent = datetime(2026, 12, 18, 9, tzinfo=timezone.utc)
+    assert display_state("waiting_response", False, sent, date(2027, 1, 20)) == "waiting_response"
+    assert display_state("waiting_response", False, sent, date(2027, 1, 21)) == "overdue"
+    assert display_state("waiting_response", False, sent, date(2027, 2, 18)) == "very_overdue"
+    assert display_state("waiting_response", True, sent, date(2027, 2, 18)) == "awaiting_classification"
+    assert display_state("successful", False, sent, date(2027, 2, 18)) == "successful"
+
+
+def test_overdue_requests_remind_the_citizen_once_with_the_internal_review_option(service, relay):
+    thread = make_thread(service, sent_at=datetime.now(timezone.utc) - timedelta(days=35))
+    assert send_reminders(service.context) == 1
+    assert send_reminders(service.context) == 0  # once only
+    service.wait_idle()
+    [reminder] = [m for m in relay.to(CITIZEN) if "late" in m.message["Subject"]]
+    assert "status: internal_review" in reminder.text
+    assert reminder.message["From"].addresses[0].addr_spec == service.context.addresses.citizen_facing(thread.id)
+    assert reminder.message["Auto-Submitted"] == "auto-generated"
+
+
+def test_unclassified_responses_get_a_reminder(service, relay):
+    make_thread(service, awaiting_classification=True, last_activity_at=datetime.now(timezone.utc) - timedelta(days=4))
+    assert send_reminders(service.context) == 1
+    service.wait_idle()
+    assert any("What did you get?" in m.message["Subject"] for m in relay.to(CITIZEN))
+
+
+def test_quiet_threads_narrow_then_close(service):
+    now = datetime.now(timezone.utc)
+    quiet = make_thread(service, last_activity_at=now - timedelta(days=200))
+    assert age_threads(service.context) == 1
+    with Session(service.context.engine) as session:
+        assert session.get(Thread, quiet.id).who_may_post == WhoMayPost.AUTHORITY_ONLY
+        thread = session.get(Thread, quiet.id)
+        thread.last_activity_at = now - timedelta(days=800)
+        session.add(thread)
+        session.commit()
+    age_threads(service.context)
+    with Session(service.context.engine) as session:
+        assert session.get(Thread, quiet.id).who_may_post == WhoMayPost.NOBODY
+
+
+def test_authority_only_threads_refuse_other_senders_at_rcpt(service):
+    import smtplib
+
+    thread = make_thread(service, who_may_post=WhoMayPost.AUTHORITY_ONLY)
+    address = service.context.addresses.authority_facing(thread.id)
+    with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
+        service.send(b"Subject: spam\r\n\r\nspam\r\n", "spammer@spam.example", [address])
+    assert b"only accepts replies from the authority" in refused.value.recipients[address][1]
+    assert service.send(b"Subject: late\r\n\r\nLate answer.\r\n", "clerk@ambridge-parish.example", [address]) == {}
+
+
+def test_an_operator_assigns_or_rejects_held_mail(service, relay):
+    thread = make_thread(service)
+    service.send(b"From: clerk@ambridge-parish.example\r\nSubject: Verge cutting\r\n\r\nTwice a year.\r\n",
+                 "clerk@ambridge-parish.example", ["foi@foi.test"])
+    service.send(b"From: x@example.org\r\nSubject: Unrelated\r\n\r\nNothing.\r\n", "x@example.org", ["foi@foi.test"])
+    service.wait_idle()
+    first, second = sorted(held(service), key=lambda h: h.inbound_id)  # workers may finish in either order
+    assert first.suggestions and first.suggestions[0]["thread_id"] == thread.id
+    with Session(service.context.engine, expire_on_commit=False) as session:
+        assign(session, service.context, first.id, thread.id)
+        reject(session, second.id)
+        session.commit()
+        with pytest.raises(HoldingPenError, match="no held message"):
+            reject(session, second.id)
+    assert "Twice a year." in messages(service, thread.id)[-1].public_body
+    assert [h.state for h in sorted(held(service), key=lambda h: h.inbound_id)] == ["assigned", "rejected"]
