@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import logging
 import sys
+import warnings
 
 import ply.yacc
 
@@ -39,8 +40,16 @@ def _import_flanker_quietly() -> None:
 
 
 _import_flanker_quietly()
+# At run time flanker logs a warning for every address it cannot parse; for mail
+# from the wild that is normal input, not an operational problem, and callers
+# handle the None it returns.
+logging.getLogger("flanker").setLevel(logging.ERROR)
 
-from flanker import mime  # noqa: E402
-from flanker.addresslib import address  # noqa: E402
+with warnings.catch_warnings():
+    # flanker imports `imghdr` and webob imports `cgi`, both deprecated in 3.11+:
+    # their warnings are about those packages, not anything mailgate can act on.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from flanker import mime  # noqa: E402
+    from flanker.addresslib import address  # noqa: E402
 
 __all__ = ["mime", "address"]

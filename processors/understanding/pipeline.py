@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 from email.message import Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
+from mailgate.flanker_quiet import address as flanker_address
+
 from .attachments import AttachmentReader
 from .budget import Budget
 from .charsets import header_str
@@ -110,7 +112,7 @@ def _read_headers(msg: Message, out: Understood, notes: list[str]) -> None:
     out.in_reply_to = _ids(msg.get("In-Reply-To"))
     out.references = _ids(" ".join(str(v) for v in (msg.get_all("References") or [])))
     raw_from = header_str(msg.get("From"), notes)
-    name, addr = parseaddr(raw_from)
+    name, addr = _mailbox(raw_from)
     if not addr and "@" in raw_from:
         m = re.search(r"[^\s<>\"']+@[^\s<>\"']+", raw_from)
         addr = m.group(0) if m else ""
@@ -135,13 +137,26 @@ def _ids(value: object) -> list[str]:
     return seen
 
 
+def _mailbox(raw: str) -> tuple[str, str]:
+    """(display name, address): flanker's RFC 5322 parser first, the stdlib's lenient one for what it rejects."""
+    parsed = flanker_address.parse(raw) if raw else None
+    if parsed is not None and parsed.addr_type == "email":
+        return parsed.display_name, parsed.address
+    return parseaddr(raw)
+
+
 def _addresses(msg: Message, name: str, notes: list[str]) -> list[str]:
     values = [header_str(v, notes) for v in (msg.get_all(name) or [])]
     out: list[str] = []
-    try:
-        pairs = getaddresses(values)
-    except Exception:  # noqa: BLE001
-        pairs = []
+    pairs: list[tuple[str, str]] = []
+    for value in values:
+        parsed, unparsed = flanker_address.parse_list(value, as_tuple=True)
+        pairs += [(a.display_name, a.address) for a in parsed if a.addr_type == "email"]
+        if unparsed:
+            try:
+                pairs += getaddresses(list(unparsed))
+            except Exception:  # noqa: BLE001
+                pass
     for _, addr in pairs:
         addr = addr.strip().lower()
         if "@" in addr and addr not in out:
