@@ -35,7 +35,7 @@ class SettingsLoader:
               help="read MAILGATE_* settings from this file (environment variables win)")
 @click.option("-v", "--verbose", is_flag=True, help="log more")
 @click.pass_context
-def main(ctx: click.Context, env_file: str | None, verbose: bool) -> None:
+def cli(ctx: click.Context, env_file: str | None, verbose: bool) -> None:
     """mailgate: FOI requests, replies and a public archive, all by email."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
@@ -44,7 +44,7 @@ def main(ctx: click.Context, env_file: str | None, verbose: bool) -> None:
     ctx.obj = SettingsLoader(env_file)
 
 
-@main.command()
+@cli.command()
 @click.option("--smtp", help="listen for SMTP on HOST:PORT (overrides MAILGATE_SMTP)")
 @click.option("--lmtp", help="also listen for LMTP on HOST:PORT (for Postfix/Exim)")
 @click.pass_context
@@ -72,7 +72,7 @@ def serve(ctx: click.Context, smtp: str | None, lmtp: str | None) -> None:
         raise click.ClickException(str(exc)) from None
 
 
-@main.command()
+@cli.command()
 @click.pass_context
 def worker(ctx: click.Context) -> None:
     """Run only the actors (scale-out: several machines, MAILGATE_BROKER_URL=redis://…)."""
@@ -85,7 +85,7 @@ def worker(ctx: click.Context) -> None:
     run_worker(settings)
 
 
-@main.command()
+@cli.command()
 @click.pass_context
 def config(ctx: click.Context) -> None:
     """Print the effective settings (secrets masked)."""
@@ -93,7 +93,7 @@ def config(ctx: click.Context) -> None:
         click.echo(f"{name}={value}")
 
 
-@main.group()
+@cli.group()
 def db() -> None:
     """The store's schema."""
 
@@ -109,7 +109,7 @@ def db_upgrade(ctx: click.Context) -> None:
     click.echo(f"store at {settings.sqlalchemy_url.split('@')[-1]} is up to date")
 
 
-@main.command()
+@cli.command()
 @click.option("--test", "address", required=True, metavar="ADDRESS", help="the address to explain")
 @click.pass_context
 def routes(ctx: click.Context, address: str) -> None:
@@ -135,7 +135,7 @@ def routes(ctx: click.Context, address: str) -> None:
             click.echo(f"  one typo away from: {', '.join(map(str, near)) or 'nothing'}")
 
 
-@main.command()
+@cli.command()
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
@@ -160,7 +160,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"{table:8} " + "  ".join(f"{state} {count}" for state, count in counts.items()))
 
 
-@main.group()
+@cli.group()
 def inbound() -> None:
     """Inbound messages that failed or were held."""
 
@@ -194,10 +194,21 @@ def inbound_failed(ctx: click.Context) -> None:
 
 from mailgate.cli_domain import register  # noqa: E402  (the FOI, import, holding-pen and archive commands)
 
-register(main)
+register(cli)
 
 
-@main.command()
+def main() -> None:
+    """The console script: a bug shows one line (and the traceback with -v), not a wall of text."""
+    try:
+        cli(standalone_mode=True)
+    except Exception as exc:  # click handles usage errors and ClickException itself
+        if "-v" in sys.argv or "--verbose" in sys.argv:
+            raise
+        click.echo(f"mailgate: unexpected error: {type(exc).__name__}: {exc} (run with -v for the traceback)", err=True)
+        sys.exit(2)
+
+
+@cli.command()
 @click.option("--home", type=click.Path(file_okay=False, path_type=Path), help="keep the demo's data here")
 def demo(home: Path | None) -> None:
     """Act out a whole FOI conversation by email against a real embedded service."""

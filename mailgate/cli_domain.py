@@ -145,7 +145,9 @@ def holding_pen_reject(ctx: click.Context, held_id: int) -> None:
 
 
 def register(main: click.Group) -> None:
-    for command in (import_group, foi, holding_pen):
+    from mailgate.cli_operator import COMMANDS
+
+    for command in (import_group, foi, holding_pen, *COMMANDS):
         main.add_command(command)
     try:
         from web_archive.cli import archive

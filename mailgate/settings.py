@@ -1,6 +1,7 @@
 """The one typed settings object, read once from MAILGATE_* variables (or a file)."""
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 
@@ -54,6 +55,8 @@ class Settings(BaseSettings):
     authority_only_after_days: int = Field(183, ge=1, description="silent days until only the authority may post")
     closed_after_days: int = Field(730, ge=1, description="silent days until nobody may post")
     spam_threshold: float = Field(5.0, description="upstream spam score at or above which mail is spam")
+    phone_patterns: str = Field("", description="extra phone-number regexes to redact, separated by ';;' "
+                                "(UK and international numbers are always redacted)")
 
     @field_validator("smtp", "lmtp", "relay")
     @classmethod
@@ -74,6 +77,16 @@ class Settings(BaseSettings):
     def _broker_url(cls, value: str) -> str:
         if value and not value.startswith(("redis://", "rediss://", "stub:")):
             raise ValueError("MAILGATE_BROKER_URL must be empty (in-process) or redis://HOST:PORT/DB")
+        return value
+
+    @field_validator("phone_patterns")
+    @classmethod
+    def _phone_patterns(cls, value: str) -> str:
+        for pattern in filter(str.strip, value.split(";;")):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"MAILGATE_PHONE_PATTERNS: {pattern!r} is not a valid regular expression ({exc})")
         return value
 
     @field_validator("domain")
@@ -98,6 +111,10 @@ class Settings(BaseSettings):
     @property
     def secret_bytes(self) -> bytes:
         return self.secret.get_secret_value().encode()
+
+    @property
+    def extra_phone_patterns(self) -> list[str]:
+        return [p for p in self.phone_patterns.split(";;") if p.strip()]
 
     @property
     def outbox_maildir(self) -> Path:

@@ -1,11 +1,15 @@
 """The redacted public form of a thread message and its attachments (invariant 2)."""
 from __future__ import annotations
 
+import re
+
 from sqlmodel import Session, or_, select
 
+from processors.blobs import get_blob
 from processors.context import Context
 from processors.understanding import CensorRule as Rule
-from processors.understanding import redact_text, redaction_matches
+from processors.understanding import redact_text
+from processors.understanding.redact import PHONE_PATTERNS
 from store.models import Attachment, CensorRule, Thread, ThreadMessage
 
 
@@ -30,12 +34,32 @@ class Redactor:
     def __init__(self, session: Session, context: Context, thread: Thread):
         self.rules = censor_rules(session, thread)
         self.labels = thread_address_labels(context, thread)
+        extra = context.settings.extra_phone_patterns
+        self.phone_patterns = PHONE_PATTERNS + extra if extra else None  # None: the built-in ones
+        # What must never appear in a published file: the operator's rules, the
+        # citizen's own address and the thread's secret addresses. (An authority's
+        # letterhead address or switchboard number in a PDF is not a reason to hold it.)
+        personal = [thread.citizen_email, *self.labels] if thread.citizen_email else list(self.labels)
+        self.file_rules = self.rules + [Rule(pattern=p) for p in personal if p]
 
     def __call__(self, text: str) -> str:
-        return redact_text(text or "", thread_addresses=self.labels, rules=self.rules)
+        return redact_text(text or "", thread_addresses=self.labels, rules=self.rules,
+                           phone_patterns=self.phone_patterns)
 
-    def matches(self, data_or_text) -> bool:
-        return redaction_matches(data_or_text, self.rules)
+    def file_needs_review(self, data: bytes, extracted_text: str) -> bool:
+        return any(_rule_hits(rule, candidate) for rule in self.file_rules for candidate in (data, extracted_text or ""))
+
+
+def _rule_hits(rule: Rule, data_or_text) -> bool:
+    """Does this one rule match the text, or the bytes read as UTF-8 or UTF-16 (Office, PDF)?"""
+    text = data_or_text.decode("utf-8", "replace") if isinstance(data_or_text, bytes) else data_or_text
+    if isinstance(data_or_text, bytes) and b"\x00" in data_or_text:
+        text += data_or_text.decode("utf-16-le", "ignore")
+    try:
+        pattern = re.compile(rule.pattern if rule.is_regex else re.escape(rule.pattern), re.I)
+    except re.error:
+        return False
+    return bool(pattern.search(text))
 
 
 def fill_public_fields(message: ThreadMessage, redact: Redactor) -> None:
@@ -47,15 +71,21 @@ def fill_public_fields(message: ThreadMessage, redact: Redactor) -> None:
 def fill_public_attachment(attachment: Attachment, data: bytes, redact: Redactor) -> None:
     attachment.public_filename = redact(attachment.filename)
     attachment.public_text = redact(attachment.text)
-    # A binary file can't be redacted in place: if a rule hits inside it, it waits for an operator.
-    is_plain_text = attachment.content_type.startswith("text/")
-    attachment.released = is_plain_text or not (redact.matches(data) or redact.matches(attachment.text))
+    # A file can't be redacted in place: if a rule hits inside it, it waits for an operator.
+    attachment.released = not redact.file_needs_review(data, attachment.text)
 
 
 def refresh_thread(session: Session, context: Context, thread: Thread) -> int:
-    """Re-apply redaction to a whole thread (after a censor rule changes)."""
+    """Re-apply redaction to a whole thread (after a censor rule changes). A file that a
+    new rule hits is withheld again; one an operator released stays released otherwise."""
     redact = Redactor(session, context, thread)
     messages = session.exec(select(ThreadMessage).where(ThreadMessage.thread_id == thread.id)).all()
     for message in messages:
         fill_public_fields(message, redact)
+        session.add(message)
+        for attachment in session.exec(select(Attachment).where(Attachment.message_id == message.id)):
+            was_released = attachment.released
+            fill_public_attachment(attachment, get_blob(context.settings.blob_dir, attachment.sha256), redact)
+            attachment.released = attachment.released and was_released
+            session.add(attachment)
     return len(messages)
