@@ -17,3 +17,35 @@ def fill_template(path: Path, **values: str) -> bytes:
     for name, value in values.items():
         raw = raw.replace(b"{{" + name.encode() + b"}}", value.encode())
     return re.sub(rb"(?<!\r)\n", b"\r\n", raw)  # on the wire, as a mail client sends it
+
+
+SAMPLE_AUTHORITIES = Path(__file__).resolve().parent.parent / "mailgate" / "data" / "sample_authorities.csv"
+
+
+def import_sample_authorities(service: LiveService) -> None:
+    from sqlmodel import Session
+
+    from store.authorities import import_authorities
+
+    with Session(service.context.engine) as session:
+        import_authorities(session, SAMPLE_AUTHORITIES)
+        session.commit()
+
+
+def make_request(service: LiveService, *, name: str = "Sam", email: str = "sam@citizen.example",
+                 body: str = "How often?", **changes):
+    """A confirmed request to Ambridge Parish Council, already handed to the workers; returns the Thread."""
+    from sqlmodel import Session
+
+    from processors.foi.requests import create_confirmed
+
+    import_sample_authorities(service)
+    with Session(service.context.engine, expire_on_commit=False) as session:
+        thread = create_confirmed(session, service.context, authority_slug="ambridge-parish", name=name,
+                                  email=email, title="Verge cutting", body=body)
+        for key, value in changes.items():
+            setattr(thread, key, value)
+        session.commit()
+    service.sweep()
+    service.wait_idle()
+    return thread

@@ -8,23 +8,14 @@ import sys
 
 from sqlmodel import Session, select
 
-from processors.foi.requests import create_confirmed
-from store.authorities import import_authorities
 from store.models import Attachment, Thread, ThreadMessage
-from tests.conftest import DATA
+from tests.harness import make_request
 
-SAMPLE = DATA.parent.parent / "mailgate" / "data" / "sample_authorities.csv"
 AUTHORITY = "clerk@ambridge-parish.example"
 
 
 def make_thread(service) -> Thread:
-    with Session(service.context.engine, expire_on_commit=False) as session:
-        import_authorities(session, SAMPLE)
-        thread = create_confirmed(session, service.context, authority_slug="ambridge-parish", name="Sam Smith",
-                                  email="sam@citizen.example", title="Verge cutting", body="How often?")
-        session.commit()
-    service.sweep()  # hands the new request mail to the workers
-    return thread
+    return make_request(service, name="Sam Smith")
 
 
 def reply_with_files(service, thread: Thread, files: dict[str, bytes], body: str, subject: str = "Verge cutting"):

@@ -7,30 +7,20 @@ import pytest
 from sqlmodel import Session, select
 
 from processors.foi.reminders import send_reminders
-from processors.foi.requests import create_confirmed
 from processors.foi.states import add_working_days, display_state
 from processors.holding_pen import HoldingPenError, assign, reject
 from processors.periodic import age_threads
 from store.authorities import import_authorities
 from store.models import HeldMessage, Thread, ThreadMessage, WhoMayPost
 from tests.conftest import DATA
-from tests.harness import fill_template
+from tests.harness import fill_template, make_request
 
 SAMPLE = DATA.parent.parent / "mailgate" / "data" / "sample_authorities.csv"
 CITIZEN = "sam@citizen.example"
 
 
 def make_thread(service, **changes) -> Thread:
-    with Session(service.context.engine, expire_on_commit=False) as session:
-        import_authorities(session, SAMPLE)
-        thread = create_confirmed(session, service.context, authority_slug="ambridge-parish", name="Sam",
-                                  email=CITIZEN, title="Verge cutting", body="How often are verges cut?")
-        for key, value in changes.items():
-            setattr(thread, key, value)
-        session.commit()
-    service.sweep()
-    service.wait_idle()
-    return thread
+    return make_request(service, email=CITIZEN, body="How often are verges cut?", **changes)
 
 
 def citizen_mail(service, thread_id: int, body: str, sender: str = CITIZEN, **headers: str) -> None:

@@ -9,23 +9,15 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from processors.foi.requests import create_confirmed
-from store.authorities import import_authorities
 from store.models import InboundMessage
 from tests.conftest import DATA
-from tests.harness import LiveService, fill_template
+from tests.harness import LiveService, fill_template, make_request
 
-SAMPLE = DATA.parent.parent / "mailgate" / "data" / "sample_authorities.csv"
 REPLY = fill_template(DATA / "foi" / "06_authority_typo_lotus.eml")  # CRLF, as on the wire
 
 
 def make_thread(service) -> int:
-    with Session(service.context.engine, expire_on_commit=False) as session:
-        import_authorities(session, SAMPLE)
-        thread = create_confirmed(session, service.context, authority_slug="ambridge-parish", name="Sam",
-                                  email="sam@citizen.example", title="Verge cutting", body="How often?")
-        session.commit()
-    return thread.id
+    return make_request(service).id
 
 
 def refusal(service, recipient: str) -> tuple[int, str]:

@@ -8,26 +8,16 @@ from sqlmodel import Session, select
 
 from processors.delivery import deliver_outbound
 from processors.inbound import process_inbound, retry
-from processors.foi.requests import create_confirmed
 from processors.mail_out import MailSpec, queue_mail
-from store.authorities import import_authorities
 from store.models import InboundMessage, InboundState, Outbox, OutboxState, Thread, ThreadMessage
 from tests.conftest import DATA
-from tests.harness import fill_template
+from tests.harness import fill_template, make_request
 
-SAMPLE = DATA.parent.parent / "mailgate" / "data" / "sample_authorities.csv"
 AUTHORITY = "clerk@ambridge-parish.example"
 
 
 def make_thread(service) -> int:
-    with Session(service.context.engine, expire_on_commit=False) as session:
-        import_authorities(session, SAMPLE)
-        thread = create_confirmed(session, service.context, authority_slug="ambridge-parish", name="Sam",
-                                  email="sam@citizen.example", title="Verge cutting", body="How often?")
-        session.commit()
-    for outbox_id in [o.id for o in outbox_rows(service)]:
-        deliver_outbound(service.context, outbox_id)
-    return thread.id
+    return make_request(service).id
 
 
 def outbox_rows(service) -> list[Outbox]:

@@ -1,0 +1,170 @@
+"""A small store with every kind of thing the archive must show, hide or neutralise, built once per test."""
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from mailgate.settings import Settings
+from store.db import make_engine
+from store.migrate import upgrade
+from store.models import Attachment, Authority, HeldMessage, InboundMessage, Thread, ThreadMessage
+from web_archive.config import ArchiveConfig
+
+DOMAIN = "archive.test"
+TODAY = date(2026, 3, 2)
+# Strings that live only in private columns: none of them may appear in any output file.
+PRIVATE = ("PRIVATE-BODY-TEXT", "PRIVATE-QUOTED", "PRIVATE-SUBJECT", "citizen.secret", "foi@camden.example",
+           "HELD-IN-PEN", "LETTER-CONTENT", "HIDDEN-MESSAGE", "HIDDEN-THREAD", "SPAM-MESSAGE", "RAW-BYTES",
+           "UNCONFIRMED-THREAD", "NOT-PUBLIC-THREAD", "WITHHELD-TEXT")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+# The only addresses a page may carry: the service's own request-making addresses (mailto: links).
+ALLOWED_ADDRESS = re.compile(r"(?:foi-[a-z0-9-]+|report|subscribe)@" + re.escape(DOMAIN))
+HOSTILE = ('<script>alert("x")</script> <img src=http://tracker.example/pixel.gif onerror=alert(1)> '
+           '<a href="javascript:alert(2)">click</a> <div style="width: expression(alert(3))">css</div>')
+
+
+def when(days_ago: int) -> datetime:
+    return datetime.combine(TODAY, datetime.min.time(), tzinfo=timezone.utc) - timedelta(days=days_ago)
+
+
+def put_blob(blob_dir: Path, data: bytes) -> str:
+    sha = hashlib.sha256(data).hexdigest()
+    path = blob_dir / sha[:2] / sha[2:]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return sha
+
+
+def message(thread: Thread, n: int, direction: str, kind: str, body: str, quoted: str = "", **extra) -> ThreadMessage:
+    return ThreadMessage(thread_id=thread.id, direction=direction, kind=kind,
+                         from_name=extra.pop("from_name", "Jo Citizen" if direction == "outgoing" else "Camden FOI team"),
+                         from_address="someone.private@example.org", subject="PRIVATE-SUBJECT",
+                         body_text="PRIVATE-BODY-TEXT " + body, quoted_text="PRIVATE-QUOTED",
+                         public_subject=extra.pop("subject", f"Message {n}"), public_body=body,
+                         public_quoted=quoted, sent_at=extra.pop("sent_at", when(60 - n)), **extra)
+
+
+class Store:
+    """The test store: ids of the interesting rows, and helpers to add more."""
+
+    def __init__(self, tmp: Path):
+        self.path = tmp / "store.db"
+        self.url = f"sqlite:///{self.path}"
+        self.blob_dir = tmp / "home" / "blobs"
+        upgrade(self.url)
+        self.engine = make_engine(self.url)
+        self.settings = Settings(home=tmp / "home", database_url=self.url, domain=DOMAIN,
+                                 site_url="https://archive.test/", service_name="Mailgate Test")
+        self.config = ArchiveConfig.from_settings(self.settings)
+        self.ids: dict[str, int] = {}
+
+    def add(self, *rows):
+        with Session(self.engine, expire_on_commit=False) as session:
+            for row in rows:
+                session.add(row)
+            session.commit()
+        return rows[0] if len(rows) == 1 else rows
+
+    def populate(self) -> "Store":
+        camden = self.add(Authority(slug="camden", name="Camden Council", email="foi@camden.example",
+                                    url="https://camden.example/", tags="council"))
+        evil = self.add(Authority(slug="evil", name='Evil <b>Authority</b>', email="x@evil.example",
+                                  url="javascript:alert(9)"))
+        mp = self.add(Authority(slug="jo-mp", name="Jo Bloggs MP", email="jo.mp@parliament.example", tags="mp"))
+        self.ids.update(camden=camden.id, evil=evil.id, mp=mp.id)
+
+        foi = self.add(Thread(kind="foi", title="Pothole repair budget 2025", state="waiting_response",
+                              authority_id=camden.id, citizen_name="Jo Citizen",
+                              citizen_email="jo@citizen.secret.example", created_at=when(61), sent_at=when(60),
+                              last_activity_at=when(3)))
+        self.ids["foi"] = foi.id
+        request = self.add(message(foi, 0, "outgoing", "request",
+                                   "Please send me the pothole budget.\nContact me at jo@citizen.example.com."))
+        self.add(message(foi, 1, "incoming", "auto_reply", "We have received your request."))
+        reply = self.add(message(foi, 5, "incoming", "reply", "Here is the budget, see attached.",
+                                 quoted="> Please send me the pothole budget.\n> QUOTED-MARKER"))
+        self.add(message(foi, 6, "incoming", "bounce", "Delivery to a colleague failed."))
+        self.add(message(foi, 7, "incoming", "reply", "HIDDEN-MESSAGE do not show", hidden=True))
+        self.add(message(foi, 8, "incoming", "spam", "SPAM-MESSAGE buy now"))
+        sha = put_blob(self.blob_dir, b"budget,amount\nroads,100\n")
+        released = self.add(Attachment(message_id=reply.id, filename="private name.csv",
+                                       public_filename="budget.csv", content_type="text/csv", size=24, sha256=sha,
+                                       text="budget", public_text="budget,amount\nroads,100"))
+        withheld_sha = put_blob(self.blob_dir, b"WITHHELD-TEXT secret")
+        withheld = self.add(Attachment(message_id=reply.id, filename="w.pdf", public_filename="review.pdf",
+                                       content_type="application/pdf", size=20, sha256=withheld_sha,
+                                       text="WITHHELD-TEXT", public_text="WITHHELD-TEXT", released=False))
+        html_sha = put_blob(self.blob_dir, b"<script>alert(1)</script>")
+        html_file = self.add(Attachment(message_id=reply.id, filename="page.html", public_filename="page.html",
+                                        content_type="text/html", size=25, sha256=html_sha, public_text="page"))
+        self.ids.update(request=request.id, reply=reply.id, released=released.id, withheld=withheld.id,
+                        html_file=html_file.id)
+
+        hostile = self.add(Thread(kind="foi", title="Hostile " + HOSTILE, state="successful",
+                                  authority_id=evil.id, citizen_name="<i>Mallory</i>",
+                                  citizen_email="mallory@evil.example", created_at=when(40), sent_at=when(40),
+                                  last_activity_at=when(30)))
+        self.ids["hostile"] = hostile.id
+        self.add(message(hostile, 20, "outgoing", "request", HOSTILE, quoted=HOSTILE, from_name="<b>Mallory</b>",
+                         subject=HOSTILE))
+
+        fresh = self.add(Thread(kind="foi", title="Library opening hours", state="waiting_response",
+                                authority_id=camden.id, citizen_name="Sam", citizen_email="sam@private.example",
+                                created_at=when(2), sent_at=when(2), last_activity_at=when(2)))
+        self.ids["fresh"] = fresh.id
+        self.add(message(fresh, 58, "outgoing", "request", "When is the library open?"))
+
+        classify = self.add(Thread(kind="foi", title="Tree felling policy", state="waiting_response",
+                                   awaiting_classification=True, authority_id=camden.id,
+                                   created_at=when(20), sent_at=when(20), last_activity_at=when(10)))
+        self.ids["classify"] = classify.id
+        self.add(message(classify, 40, "outgoing", "request", "Please send the tree policy."))
+        self.add(message(classify, 50, "incoming", "reply", "Attached is our policy."))
+
+        report = self.add(Thread(kind="report", title="Broken streetlight on High Street", state="confirmed",
+                                 authority_id=camden.id, citizen_name="Pat", citizen_email="pat@private.example",
+                                 created_at=when(5), sent_at=when(5), last_activity_at=when(4)))
+        self.ids["report"] = report.id
+        self.add(message(report, 55, "outgoing", "request", "The light at number 12 is out."))
+        self.add(message(report, 56, "incoming", "update", "An engineer will visit this week."))
+
+        for title, extra in (("HIDDEN-THREAD", {"hidden": True}), ("NOT-PUBLIC-THREAD", {"public": False}),
+                             ("UNCONFIRMED-THREAD", {"state": "awaiting_confirmation"})):
+            row = self.add(Thread(kind="foi", title=title, authority_id=camden.id,
+                                  state=extra.pop("state", "waiting_response"), **extra))
+            self.add(message(row, 30, "outgoing", "request", title + " body"))
+            self.ids[title] = row.id
+        for n, replied in enumerate((True, True, False)):
+            letter = self.add(Thread(kind="letter", title=f"LETTER-CONTENT {n}", state="sent", authority_id=mp.id,
+                                     citizen_email="voter@private.example"))
+            self.add(message(letter, 10, "outgoing", "request", "LETTER-CONTENT dear MP"))
+            if replied:
+                self.add(message(letter, 11, "incoming", "reply", "LETTER-CONTENT thanks"))
+        raw = self.add(InboundMessage(mail_from="x@y.example", rcpt_to=["nobody@archive.test"],
+                                      raw=b"RAW-BYTES HELD-IN-PEN", size=21))
+        self.add(HeldMessage(inbound_id=raw.id, recipient="nobody@archive.test", reason="HELD-IN-PEN"))
+        return self
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    return Store(tmp_path).populate()
+
+
+@pytest.fixture
+def site(store, tmp_path):
+    """The archive built from the store (without search, for speed); tests that need Pagefind build their own."""
+    from web_archive.build import build_site
+
+    out = tmp_path / "site"
+    build_site(store.config, out, full=True, search=False, today=TODAY, progress=False)
+    return out
+
+
+def all_files(root: Path):
+    return sorted(p for p in root.rglob("*") if p.is_file())
