@@ -111,7 +111,7 @@ def _conversation(service: BackgroundService, catcher: MailCatcher, domain: str)
 
     step("Someone at the council mistypes the address (one character dropped)")
     typo = request_address[:-len(domain) - 3] + request_address[-len(domain) - 2:]
-    _send(service, mail(f"Records <records@borsetshire.gov.example>", typo, "2024 figures",
+    _send(service, mail("Records <records@borsetshire.gov.example>", typo, "2024 figures",
                         "The 2024 hours were the same."), typo)
     show(f"{typo} still lands in request {thread_id}")
 
@@ -129,7 +129,7 @@ def _conversation(service: BackgroundService, catcher: MailCatcher, domain: str)
         session.add(thread)
         session.commit()
     try:
-        _send(service, mail(f"Spammer <spam@spam.example>", request_address, "Buy now", "..."), request_address)
+        _send(service, mail("Spammer <spam@spam.example>", request_address, "Buy now", "..."), request_address)
     except smtplib.SMTPRecipientsRefused as refused:
         code, reason = refused.recipients[request_address]
         show(f"{code} {reason.decode()}")

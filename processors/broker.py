@@ -29,14 +29,17 @@ def _middleware() -> list:
             Retries(max_retries=3, min_backoff=1000, max_backoff=60_000)]
 
 
+def redis_broker(url: str, namespace: str = "mailgate") -> dramatiq.Broker:
+    from dramatiq.brokers.redis import RedisBroker
+
+    return RedisBroker(url=url, middleware=_middleware(), namespace=namespace, heartbeat_timeout=REDIS_HEARTBEAT_MS,
+                       maintenance_chance=REDIS_MAINTENANCE_CHANCE)
+
+
 def install_broker(context: Context) -> dramatiq.Broker:
     url = context.settings.broker_url
     if url.startswith(("redis://", "rediss://")):
-        from dramatiq.brokers.redis import RedisBroker
-
-        broker: dramatiq.Broker = RedisBroker(url=url, middleware=_middleware(), namespace="mailgate",
-                                              heartbeat_timeout=REDIS_HEARTBEAT_MS,
-                                              maintenance_chance=REDIS_MAINTENANCE_CHANCE)
+        broker: dramatiq.Broker = redis_broker(url)
     else:
         broker = StubBroker(middleware=_middleware())
     broker.declare_queue(QUEUE)
