@@ -10,32 +10,38 @@ import logging
 import os
 import signal
 import socket
+import sys
 import threading
 import time
+from datetime import timedelta
 
 import dramatiq
 import sqlalchemy as sa
 
-from mailgate.gateway import GatewayHandler, listening_socket, start_servers
+from mailgate.gateway import GatewayHandler, address_of, listening_socket, start_servers
 from mailgate.recipients import RecipientChecker
 from mailgate.settings import Settings
 from mailgate.store_writer import StoreWriter
 from processors.broker import install_broker
 from processors.context import Context, build_context, configure
 from processors.periodic import run_periodic_jobs
+from store.db import make_engine
 from store.migrate import upgrade
-from store.models import InboundMessage, InboundState
+from store.models import InboundMessage, InboundState, utcnow
 
 log = logging.getLogger(__name__)
 DRAIN_SECONDS = 30
+# Old enough for the start-up sweep to take a reclaimed message at once.
+RECLAIMED_AGE = timedelta(minutes=1)
 _POLL_SECONDS = 0.5
+SWITCH_INTERVAL = 0.0005
 
 
-def open_sockets(settings: Settings) -> dict[str, socket.socket]:
+def open_sockets(settings: Settings, *, listen: bool = True) -> dict[str, socket.socket]:
     reuse = settings.gateway_processes > 1
-    sockets = {"smtp": listening_socket(settings.smtp, "MAILGATE_SMTP", reuse)}
+    sockets = {"smtp": listening_socket(settings.smtp, "MAILGATE_SMTP", reuse, listen)}
     if settings.lmtp:
-        sockets["lmtp"] = listening_socket(settings.lmtp, "MAILGATE_LMTP", reuse)
+        sockets["lmtp"] = listening_socket(settings.lmtp, "MAILGATE_LMTP", reuse, listen)
     return sockets
 
 
@@ -48,9 +54,16 @@ def start_workers(context: Context) -> dramatiq.Worker:
 
 def serve(settings: Settings, *, ready: threading.Event | None = None) -> None:
     upgrade(settings.sqlalchemy_url)
-    sockets = open_sockets(settings)
+    if not settings.broker_url:
+        _reclaim_interrupted(settings)
+    several = settings.gateway_processes > 1
+    # With several gateways this process only reserves the ports (and resolves port 0);
+    # each gateway listens on its own SO_REUSEPORT socket so that the kernel spreads
+    # connections over them. (One shared socket would not: asyncio accepts up to 100
+    # connections per wake-up, so one process would take a whole burst.)
+    sockets = open_sockets(settings, listen=not several)
     children = []
-    if settings.gateway_processes > 1:
+    if several:
         # Each gateway gets a process of its own and this one keeps the actors: their
         # CPU-bound parsing would otherwise hold the GIL while SMTP clients wait for a 250.
         children = [_fork_gateway(settings, sockets) for _ in range(settings.gateway_processes)]
@@ -63,6 +76,21 @@ def serve(settings: Settings, *, ready: threading.Event | None = None) -> None:
             _stop_child(pid)
         worker.stop(timeout=30_000)
         context.engine.dispose()
+
+
+def _reclaim_interrupted(settings: Settings) -> None:
+    """With the in-process broker no other process runs actors, so a message still
+    `processing` at start-up was cut off by a crash: put it back in line now rather
+    than after the sweeper's lease of several minutes (its attempt stays counted,
+    so a message that crashes the process each time is still set aside)."""
+    engine = make_engine(settings.sqlalchemy_url, pool_size=1)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.update(InboundMessage).where(InboundMessage.state == InboundState.PROCESSING)
+                               .values(state=InboundState.RECEIVED, updated_at=utcnow() - RECLAIMED_AGE,
+                                       last_error="interrupted: mailgate stopped while processing it"))
+    finally:
+        engine.dispose()
 
 
 def run_worker(settings: Settings) -> None:
@@ -90,6 +118,9 @@ class Gateway:
             self.context.enqueue("process_inbound", inbound_id)
 
     async def start(self, sockets) -> None:
+        # The store writer's thread needs the GIL back as soon as its commit returns,
+        # not after the default 5 ms slice of the event loop: that wait is the 250's.
+        sys.setswitchinterval(SWITCH_INTERVAL)
         self.writer.start()
         self.servers = await start_servers(self.context.settings, self.handler, sockets)
 
@@ -169,6 +200,10 @@ def _fork_gateway(settings: Settings, sockets) -> int:
         return pid
     code = 0
     try:
+        reserved, sockets = sockets, {name: listening_socket(address_of(sock), f"MAILGATE_{name.upper()}", True)
+                                      for name, sock in sockets.items()}
+        for sock in reserved.values():
+            sock.close()
         context = build_context(settings)
         if settings.broker_url:
             install_broker(context)  # children enqueue straight to Redis

@@ -53,9 +53,7 @@ class StoreWriter:
             while len(batch) < self.max_batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             try:
-                import time as _t; _t0=_t.perf_counter()
                 ids = await asyncio.to_thread(self._commit, [received for received, _ in batch])
-                log.warning("TMPDEBUG batch %d %.1f ms", len(batch), (_t.perf_counter()-_t0)*1000)
             except Exception as exc:  # the store is down or full: every waiter answers 451
                 log.error("could not store %d inbound message(s): %s", len(batch), exc)
                 for _, future in batch:

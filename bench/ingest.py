@@ -1,0 +1,442 @@
+"""Benchmark SMTP ingest: a bare aiosmtpd sink (the baseline) against `mailgate serve` with its store.
+
+    python bench/ingest.py                      # 20,000 messages of 2 KB over 20 sessions
+    python bench/ingest.py --quick              # 2,000 messages
+    python bench/ingest.py --gateway-processes 2 --database-url postgresql://postgres@127.0.0.1:5432/bench \\
+        --broker-url redis://127.0.0.1:6379/12
+
+Both servers run as subprocesses on ephemeral ports and get the same client: K
+asyncio sessions speaking raw SMTP, each sending many messages over one
+connection. Latency is measured from the end of DATA ("." sent) to the reply.
+mailgate answers 250 only after the batch holding the message is committed, and
+processes the messages concurrently (in-process workers, or Redis); the script
+waits for that processing to finish, reports its rate, and checks that the store
+holds exactly as many messages as got a 250.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import sqlalchemy as sa  # noqa: E402
+
+MAILGATE = Path(sys.executable).parent / "mailgate"
+READY_SECONDS = 60
+
+# A sink that accepts everything and answers 250 at once: the cost of SMTP alone,
+# with the same aiosmtpd options as the gateway.
+SINK = r"""
+import asyncio, socket, sys
+from aiosmtpd.smtp import SMTP
+
+class Sink:
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 recipient ok"
+
+    async def handle_DATA(self, server, session, envelope):
+        return "250 2.0.0 Ok: discarded"
+
+async def main(port):
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        lambda: SMTP(Sink(), data_size_limit=25 * 1024 * 1024, enable_SMTPUTF8=True, decode_data=False,
+                     hostname="sink.localhost", ident="sink ESMTP", timeout=300),
+        host="127.0.0.1", port=port, backlog=512)
+    async with server:
+        await server.serve_forever()
+
+asyncio.run(main(int(sys.argv[1])))
+"""
+
+WORDS = ("thank you for your request for information about the council road maintenance budget we can "
+         "confirm that the information is held and is attached to this email please note that some "
+         "figures have been withheld under section forty of the act as they contain personal data "
+         "if you are unhappy with this response you may ask for an internal review").split()
+
+
+# -- the messages --------------------------------------------------------------------------------
+
+
+def message_template(to_address: str, size: int) -> bytes:
+    """A plain authority reply of about `size` bytes, with `{n}` where the message number goes."""
+    headers = ("From: Information Governance <foi@borsetshire.gov.uk>\r\n"
+               f"To: <{to_address}>\r\n"
+               "Subject: RE: Freedom of Information request - road maintenance {n}\r\n"
+               "Date: Mon, 03 Jun 2024 10:15:00 +0100\r\n"
+               "Message-ID: <bench-{n}@mail.borsetshire.gov.uk>\r\n"
+               "MIME-Version: 1.0\r\n"
+               "Content-Type: text/plain; charset=utf-8\r\n"
+               "Content-Transfer-Encoding: 8bit\r\n"
+               "\r\n"
+               "Dear requester,\r\n\r\nOur reference FOI-{n}.\r\n\r\n")
+    lines, words = [], itertools.cycle(WORDS)
+    length = len(headers) + 60
+    while length < size:
+        line = " ".join(next(words) for _ in range(12)).capitalize() + "."
+        lines.append(line)
+        length += len(line) + 2
+    body = "\r\n".join(lines) + "\r\n\r\nYours sincerely,\r\nInformation Governance Team\r\n"
+    return (headers + body).encode()
+
+
+# -- the client --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ClientResult:
+    acked: int = 0
+    refused: int = 0
+    errors: int = 0
+    latencies: list[float] = field(default_factory=list)
+    stored_ids: list[int] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+async def _reply(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    while True:
+        line = await reader.readline()
+        if not line:
+            raise ConnectionError("server closed the connection")
+        if line[3:4] != b"-":
+            return int(line[:3]), line
+
+
+async def _session(port: int, numbers, template: bytes, rcpt: str, result: ClientResult) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        await _reply(reader)
+        writer.write(b"EHLO bench.example\r\n")
+        await _reply(reader)
+        for n in numbers:
+            writer.write(b"MAIL FROM:<foi@borsetshire.gov.uk>\r\n")
+            await _reply(reader)
+            writer.write(f"RCPT TO:<{rcpt}>\r\n".encode())
+            code, _ = await _reply(reader)
+            if code != 250:
+                result.refused += 1
+                writer.write(b"RSET\r\n")
+                await _reply(reader)
+                continue
+            writer.write(b"DATA\r\n")
+            await _reply(reader)
+            writer.write(template.replace(b"{n}", str(n).encode()) + b".\r\n")
+            await writer.drain()
+            sent = time.perf_counter()
+            code, line = await _reply(reader)
+            result.latencies.append(time.perf_counter() - sent)
+            if code == 250:
+                result.acked += 1
+                if b"stored as " in line:
+                    result.stored_ids.append(int(line.rsplit(b" ", 1)[1]))
+            else:
+                result.refused += 1
+        writer.write(b"QUIT\r\n")
+        await _reply(reader)
+    except (ConnectionError, OSError):
+        result.errors += 1
+    finally:
+        writer.close()
+
+
+async def _drive(port: int, messages: int, sessions: int, template: bytes, rcpt: str) -> ClientResult:
+    result = ClientResult()
+    numbers = iter(range(1, messages + 1))  # shared: a fast session takes more
+    started = time.perf_counter()
+    await asyncio.gather(*(_session(port, numbers, template, rcpt, result) for _ in range(sessions)))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def send(port: int, messages: int, sessions: int, template: bytes, rcpt: str) -> ClientResult:
+    return asyncio.run(_drive(port, messages, sessions, template, rcpt))
+
+
+# -- the servers -------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_banner(port: int, process: subprocess.Popen, log: Path | None = None) -> None:
+    deadline = time.monotonic() + READY_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"server exited with {process.returncode}"
+                             + (f":\n{log.read_text()[-3000:]}" if log else ""))
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=READY_SECONDS) as sock:
+                if sock.recv(100).startswith(b"220"):
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"no SMTP banner on port {port} after {READY_SECONDS} s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def process_tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        for children in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo.extend(int(child) for child in children.read_text().split())
+            except OSError:
+                pass
+    return pids
+
+
+def rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def cpu_seconds(root: int) -> float:
+    """User + system CPU time used so far by a process tree (threads included)."""
+    ticks = 0
+    for pid in process_tree(root):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            ticks += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def pss_kib(pid: int) -> int:
+    """Proportional set size: shared pages (a forked gateway's copy-on-write ones) divided among their users."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class PeakRSS(threading.Thread):
+    """Samples the summed RSS (and, every second, PSS) of a process tree every 100 ms."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak_kib, self.peak_pss_kib, self.stopped = pid, 0, 0, threading.Event()
+
+    def run(self) -> None:
+        for tick in itertools.count():
+            if self.stopped.is_set():
+                return
+            pids = process_tree(self.pid)
+            self.peak_kib = max(self.peak_kib, sum(rss_kib(p) for p in pids))
+            if tick % 10 == 0:  # smaps_rollup walks every mapping: not every 100 ms
+                self.peak_pss_kib = max(self.peak_pss_kib, sum(pss_kib(p) for p in pids))
+            self.stopped.wait(0.1)
+
+    def finish(self) -> tuple[float, float]:
+        self.stopped.set()
+        self.join()
+        return self.peak_kib / 1024, self.peak_pss_kib / 1024
+
+
+def mailgate(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([str(MAILGATE), *args], env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"mailgate {' '.join(args)} failed:\n{done.stderr}")
+    return done.stdout
+
+
+# -- the runs ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    name: str
+    client: ClientResult
+    memory_mb: tuple[float, float]  # peak summed RSS, peak summed PSS
+    cpu_seconds: float  # the server's, during ingest
+
+    @property
+    def cpu_ms_per_message(self) -> float:
+        return self.cpu_seconds * 1000 / self.client.acked if self.client.acked else float("nan")
+
+    @property
+    def rate(self) -> float:
+        return self.client.acked / self.client.seconds if self.client.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.client.latencies)
+        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000 if ordered else float("nan")
+
+
+def run_sink(args, template: bytes, rcpt: str) -> Run:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", SINK, str(port)], start_new_session=True)
+    try:
+        wait_for_banner(port, process)
+        sampler = PeakRSS(process.pid)
+        sampler.start()
+        cpu = cpu_seconds(process.pid)
+        client = send(port, args.messages, args.sessions, template, rcpt)
+        cpu = cpu_seconds(process.pid) - cpu
+        return Run("aiosmtpd sink", client, sampler.finish(), cpu)
+    finally:
+        stop(process)
+
+
+def backlog(engine: sa.Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return dict(connection.execute(sa.text("SELECT state, count(*) FROM inbound_message GROUP BY state")).all())
+
+
+def run_mailgate(args, home: Path) -> tuple[Run, dict]:
+    env = dict(os.environ, MAILGATE_HOME=str(home), MAILGATE_GATEWAY_PROCESSES=str(args.gateway_processes),
+               MAILGATE_DATABASE_URL=args.database_url, MAILGATE_BROKER_URL=args.broker_url)
+    if args.worker_threads:
+        env["MAILGATE_WORKER_THREADS"] = str(args.worker_threads)
+    mailgate(env, "import", "authorities", str(Path(__file__).resolve().parents[1] / "mailgate/data/sample_authorities.csv"))
+    (home / "request.txt").write_text("Please send me the road maintenance budget for 2023/24.\n")
+    thread = json.loads(mailgate(env, "foi", "new", "--authority", "borsetshire-council", "--name", "Ann Bench",
+                                 "--email", "ann@example.org", "--title", "Road maintenance budget",
+                                 "--body-file", str(home / "request.txt"), "--json"))
+    rcpt = thread["reply_address"]
+    template = message_template(rcpt, args.size)
+    port = free_port()
+    env["MAILGATE_SMTP"] = f"127.0.0.1:{port}"
+    log = home / "serve.log"
+    with open(log, "wb") as log_file:
+        process = subprocess.Popen([str(MAILGATE), "serve"], env=env, stdout=log_file, stderr=log_file,
+                                   start_new_session=True)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from mailgate.settings import load_settings
+    from store.db import make_engine
+
+    engine = make_engine(load_settings(**{"home": home, "database_url": args.database_url}).sqlalchemy_url)
+    try:
+        wait_for_banner(port, process, log)
+        time.sleep(1)  # let the start-up sweep and the gateway children settle
+        sampler = PeakRSS(process.pid)
+        sampler.start()
+        paused = args.processing == "after"
+        if paused:  # the gateways are the children; the parent holds the actors
+            os.kill(process.pid, signal.SIGSTOP)
+        started = time.perf_counter()
+        cpu = cpu_seconds(process.pid)
+        client = send(port, args.messages, args.sessions, template, rcpt)
+        cpu = cpu_seconds(process.pid) - cpu
+        at_end = backlog(engine)
+        if paused:
+            os.kill(process.pid, signal.SIGCONT)
+            started = time.perf_counter()
+        deadline = time.monotonic() + args.processing_timeout
+        while time.monotonic() < deadline:
+            counts = backlog(engine)
+            if counts.get("received", 0) + counts.get("processing", 0) == 0:
+                break
+            time.sleep(0.2)
+        processed_after = time.perf_counter() - started
+        peak = sampler.finish()
+        status = json.loads(mailgate(env, "status", "--json"))["inbound"]
+        with engine.connect() as connection:
+            stored = connection.execute(sa.text("SELECT count(*) FROM inbound_message")).scalar()
+            ids = set(connection.execute(sa.text("SELECT id FROM inbound_message")).scalars())
+        missing = [i for i in client.stored_ids if i not in ids]
+        finished = status["received"] + status["processing"] == 0
+        report = {"status": status, "stored": stored, "missing": len(missing), "backlog_at_end_of_ingest": at_end,
+                  "processing_seconds": processed_after, "processing_finished": finished,
+                  "processing_rate": (status["done"] + status["held"]) / processed_after}
+        return Run(f"mailgate serve ({args.gateway_processes} gateway process"
+                   f"{'es' if args.gateway_processes > 1 else ''})", client, peak, cpu), report
+    finally:
+        stop(process)
+        engine.dispose()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--messages", type=int, default=20_000)
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--size", type=int, default=2048, help="bytes per message")
+    parser.add_argument("--gateway-processes", type=int, default=2)
+    parser.add_argument("--worker-threads", type=int, default=0, help="MAILGATE_WORKER_THREADS (default: mailgate's)")
+    parser.add_argument("--database-url", default="", help="default: SQLite in the temporary MAILGATE_HOME")
+    parser.add_argument("--broker-url", default="", help="default: the in-process broker")
+    parser.add_argument("--processing", choices=("concurrent", "after"), default="concurrent",
+                        help="process while ingesting (realistic), or pause the actors' process (SIGSTOP) "
+                             "during ingest and process afterwards (ingest alone; needs --gateway-processes >= 2)")
+    parser.add_argument("--processing-timeout", type=float, default=900)
+    parser.add_argument("--quick", action="store_true", help="2,000 messages")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary MAILGATE_HOME")
+    args = parser.parse_args()
+    if args.processing == "after" and args.gateway_processes < 2:
+        parser.error("--processing after needs --gateway-processes 2 or more (the actors then have a process of their own)")
+    if args.quick:
+        args.messages = 2_000
+    home = Path(tempfile.mkdtemp(prefix="mailgate-bench-"))
+    print(f"{args.messages:,} messages of {args.size:,} bytes over {args.sessions} sessions; "
+          f"store {args.database_url or 'SQLite'}, broker {args.broker_url or 'in-process'}, "
+          f"{args.gateway_processes} gateway process(es); home {home}", flush=True)
+    try:
+        mailgate_run, report = run_mailgate(args, home)
+        baseline = run_sink(args, message_template("request-1-x@mailgate.localhost", args.size),
+                            "request-1-x@mailgate.localhost")
+    finally:
+        if not args.keep:
+            subprocess.run(["rm", "-rf", str(home)])
+    ratio = mailgate_run.rate / baseline.rate if baseline.rate else 0.0
+    print()
+    print(f"{'':36} {'msg/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'RSS MB':>7} {'PSS MB':>7} {'CPU ms/msg':>11} "
+          f"{'250s':>7} {'not 250':>8}")
+    for run in (baseline, mailgate_run):
+        print(f"{run.name:36} {run.rate:8.0f} {run.percentile(0.5):8.2f} {run.percentile(0.99):8.2f} "
+              f"{run.memory_mb[0]:7.1f} {run.memory_mb[1]:7.1f} {run.cpu_ms_per_message:11.2f} {run.client.acked:7} "
+              f"{run.client.refused + run.client.errors:8}")
+    print()
+    print(f"ratio mailgate / sink:     {ratio:.2f}")
+    print("memory:                    peak sums over the process tree; RSS counts pages shared by forked "
+          "processes once per process, PSS shares them out")
+    print(f"backlog when ingest ended: {report['backlog_at_end_of_ingest']}")
+    print(f"processing:                {report['status']['done'] + report['status']['held']:,} messages processed "
+          f"in {report['processing_seconds']:.1f} s = {report['processing_rate']:.0f} msg/s "
+          + ("(from the first message sent, concurrently with ingest)" if args.processing == "concurrent"
+             else "(after ingest, the actors' process paused until then)"))
+    print(f"store:                     {report['stored']:,} rows for {mailgate_run.client.acked:,} 250s; "
+          f"{report['missing']} acknowledged ids missing; final status {report['status']}")
+    lost = report["missing"] or report["stored"] != mailgate_run.client.acked
+    print("RESULT: " + ("LOST MESSAGES" if lost else "0 lost")
+          + ("" if report["processing_finished"] else "; processing did not finish in time"))
+    return 1 if lost or not report["processing_finished"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
