@@ -43,12 +43,17 @@ class ThreadFacts:
     authority_domain: str | None
 
 
+# How long RCPT trusts what it read about a thread. A thread closed less than this
+# ago may still accept a message; processing re-checks and holds it (never bounces).
+CACHE_SECONDS = 1.0
+
+
 class RecipientChecker:
     """Verdicts for RCPT. Thread lookups are cached for `cache_seconds`, so that a burst
     of replies to one thread costs one query: a thread closed a moment ago may still
-    accept mail for that long, which processing then records like any late reply."""
+    accept mail for that long, which processing then holds for an operator."""
 
-    def __init__(self, addresses: AddressBook, engine: sa.Engine, cache_seconds: float = 5.0,
+    def __init__(self, addresses: AddressBook, engine: sa.Engine, cache_seconds: float = CACHE_SECONDS,
                  cache_size: int = 10_000):
         self.addresses = addresses
         self.engine = engine

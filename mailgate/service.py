@@ -109,7 +109,9 @@ class Gateway:
 
     def __init__(self, context: Context):
         self.context = context
-        self.writer = StoreWriter(context.engine, after_commit=self._enqueue)
+        # Its own engine: the commits that a 250 stands on are fsynced (durable_commits).
+        self.writer = StoreWriter(make_engine(context.settings.sqlalchemy_url, durable_commits=True),
+                                  after_commit=self._enqueue)
         self.handler = GatewayHandler(RecipientChecker(context.addresses, context.engine), self.writer)
         self.servers: list = []
 

@@ -39,7 +39,7 @@ def build_context(settings: Settings, engine: sa.Engine | None = None) -> Contex
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR / "mail")),
                                      autoescape=False, keep_trailing_newline=True,
                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return Context(settings=settings, engine=engine or make_engine(settings.sqlalchemy_url),
+    return Context(settings=settings, engine=engine or make_engine(settings.sqlalchemy_url, durable_commits=False),
                    addresses=AddressBook(settings.secret_bytes, settings.domain), mail_templates=environment)
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import threading
 import urllib.request
 
@@ -11,7 +10,7 @@ from click.testing import CliRunner
 from sqlmodel import Session
 
 from conftest import ALLOWED_ADDRESS, EMAIL, TODAY, message, when
-from store.models import Attachment, Thread, ThreadMessage
+from store.models import Attachment, Thread
 from web_archive.build import build_site
 from web_archive.cli import archive
 

@@ -9,10 +9,12 @@ an out-of-office is shown but tells nobody, and a closed thread refuses at RCPT.
 from __future__ import annotations
 
 import smtplib
+import time
 
 import pytest
 from sqlmodel import Session, select
 
+from mailgate.recipients import CACHE_SECONDS
 from store.authorities import import_authorities
 from store.models import Authority, HeldMessage, Thread, ThreadMessage, WhoMayPost
 from tests.conftest import DATA
@@ -148,6 +150,7 @@ def test_the_whole_conversation(service, relay):
         closed.who_may_post = WhoMayPost.NOBODY
         session.add(closed)
         session.commit()
+    time.sleep(CACHE_SECONDS)  # RCPT trusts what it read about a thread for this long
     with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
         service.send(b"Subject: late\r\n\r\nhello\r\n", AUTHORITY, [request_address])
     code, reason = refused.value.recipients[request_address]

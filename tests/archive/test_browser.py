@@ -1,0 +1,133 @@
+"""The archive in headless Chromium at phone and desktop widths: from file:// and served, with search."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import TODAY
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "archive"
+WIDTHS = {"phone": 375, "desktop": 1280}
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium at /usr/bin/chromium")]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One site with search for the whole module (Pagefind takes a moment)."""
+    from conftest import Store
+    from web_archive.build import build_site
+
+    tmp = tmp_path_factory.mktemp("browser")
+    store = Store(tmp).populate()
+    out = tmp / "site"
+    build_site(store.config, out, full=True, search=True, today=TODAY, progress=False)
+    return store, out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(built):
+    from web_archive.serve import make_server
+
+    httpd = make_server(built[1], 0)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def open_page(browser, width: int):
+    """A page that records console errors and every request that leaves file:// or localhost."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.errors, page.outside = [], []
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+
+    def check(route):
+        url = route.request.url
+        if url.startswith(("file://", "http://127.0.0.1", "http://localhost", "data:")):
+            route.continue_()
+        else:
+            page.outside.append(url)
+            route.abort()
+
+    page.route("**/*", check)
+    return context, page
+
+
+def no_horizontal_overflow(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_pages_from_file_urls(browser, built, device):
+    store, out = built
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context, page = open_page(browser, WIDTHS[device])
+    try:
+        pages = {"home": "index.html", "thread": f"thread/{store.ids['foi']}/index.html",
+                 "hostile": f"thread/{store.ids['hostile']}/index.html", "authority": "authority/camden/index.html",
+                 "authorities": "authority/index.html", "representatives": "representatives/index.html",
+                 "reports": "reports/camden/index.html",
+                 "attachment": f"thread/{store.ids['foi']}/attachments/{store.ids['released']}/index.html"}
+        for name, relative in pages.items():
+            page.goto((out / relative).as_uri())
+            assert page.locator("h1").count() == 1, name
+            if device == "phone":
+                assert no_horizontal_overflow(page), f"{name} overflows at 375px"
+            page.screenshot(path=str(ARTIFACTS / f"{name}-{device}.png"), full_page=True)
+        # hostile content stayed inert: no dialog, no script ran, the tracker was never asked for
+        page.goto((out / pages["hostile"]).as_uri())
+        assert page.evaluate("document.querySelectorAll('main script, main img, main iframe').length") == 0
+        # the folded quote opens on click, without JavaScript of ours
+        page.goto((out / pages["thread"]).as_uri())
+        details = page.locator("details.quoted").first
+        assert not details.evaluate("d => d.open")
+        assert not page.get_by_text("QUOTED-MARKER").is_visible()
+        details.locator("summary").click()
+        assert details.evaluate("d => d.open")
+        assert page.get_by_text("QUOTED-MARKER").is_visible()
+        # relative links work from file://
+        page.get_by_role("link", name="Camden Council").first.click()
+        assert page.url.endswith("authority/camden/index.html")
+        assert page.errors == [] and page.outside == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_search_served_over_http(browser, built, server, device):
+    context, page = open_page(browser, WIDTHS[device])
+    try:
+        page.goto(server + "search/")
+        box = page.locator(".pagefind-ui__search-input")
+        box.wait_for(timeout=10_000)
+        box.fill("pothole")
+        result = page.locator(".pagefind-ui__result-link").first
+        result.wait_for(timeout=10_000)
+        assert "Pothole repair budget" in result.inner_text()
+        if device == "phone":
+            assert no_horizontal_overflow(page)
+        page.screenshot(path=str(ARTIFACTS / f"search-{device}.png"), full_page=True)
+        result.click()
+        page.wait_for_load_state()
+        assert "/thread/" in page.url and page.locator("h1").inner_text() == "Pothole repair budget 2025"
+        assert page.errors == [] and page.outside == []
+    finally:
+        context.close()

@@ -1,0 +1,100 @@
+"""FOI deadlines in working days (weekends and public holidays skipped) and the state the public sees."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+# States in which the authority still owes an answer, so deadlines apply.
+WAITING = ("waiting_response", "internal_review")
+
+LABELS = {
+    "awaiting_classification": "awaiting classification", "overdue": "overdue (late)",
+    "very_overdue": "very overdue", "waiting_response": "awaiting response",
+    "waiting_clarification": "awaiting clarification", "partially_successful": "partially successful",
+    "not_held": "information not held", "internal_review": "internal review", "gone_postal": "gone postal",
+    "user_withdrawn": "withdrawn", "error_message": "delivery error", "requires_admin": "needs attention",
+}
+
+
+def state_label(state: str) -> str:
+    """Words for a state.
+
+    >>> state_label("very_overdue"), state_label("successful"), state_label("in_progress")
+    ('very overdue', 'successful', 'in progress')
+    """
+    return LABELS.get(state, state.replace("_", " "))
+
+
+@lru_cache(maxsize=32)
+def _holidays(country: str, year: int):
+    try:
+        return holidays.country_holidays(country, years=range(year, year + 3))
+    except NotImplementedError:
+        return {}
+
+
+@lru_cache(maxsize=64)
+def _working_days(country: str, year: int) -> tuple[list[date], dict[date, int]]:
+    """The working days from the start of `year` for three years, and each date's count of working days so far."""
+    off = _holidays(country, year)
+    days, index = [], {}
+    current = date(year, 1, 1)
+    while current.year < year + 3:
+        if current.weekday() < 5 and current not in off:
+            days.append(current)
+        index[current] = len(days)  # working days up to and including `current`
+        current += timedelta(days=1)
+    return days, index
+
+
+@lru_cache(maxsize=8192)
+def add_working_days(start: date, days: int, country: str) -> date:
+    """The date `days` working days after `start`.
+
+    >>> add_working_days(date(2026, 12, 23), 3, "GB")  # Christmas, Boxing Day (Mon 28th in lieu)
+    datetime.date(2026, 12, 30)
+    >>> add_working_days(date(2026, 3, 6), 1, "XX")  # unknown country: weekends only
+    datetime.date(2026, 3, 9)
+    """
+    calendar, index = _working_days(country, start.year)
+    position = index[start] + days - 1
+    if position < len(calendar):
+        return calendar[position]
+    off = _holidays(country, start.year)  # beyond the precomputed span: count day by day
+    current, counted = start, 0
+    while counted < days:
+        current += timedelta(days=1)
+        if current.weekday() < 5 and current not in off:
+            counted += 1
+    return current
+
+
+def due_dates(sent: date | None, country: str, response_days: int, very_overdue_days: int):
+    """(due, very overdue) dates for a request sent on `sent`, or (None, None)."""
+    if sent is None:
+        return None, None
+    return add_working_days(sent, response_days, country), add_working_days(sent, very_overdue_days, country)
+
+
+def display_state(kind: str, state: str, awaiting_classification: bool, sent: date | None, today: date,
+                  country: str = "GB", response_days: int = 20, very_overdue_days: int = 40) -> str:
+    """What the public sees: the stored state, or a derived one.
+
+    >>> display_state("foi", "waiting_response", False, date(2026, 1, 5), date(2026, 2, 5))
+    'overdue'
+    >>> display_state("foi", "waiting_response", True, date(2026, 1, 5), date(2026, 2, 5))
+    'awaiting_classification'
+    """
+    if kind != "foi":
+        return state
+    if awaiting_classification:
+        return "awaiting_classification"
+    if state in WAITING and sent is not None:
+        due, very_due = due_dates(sent, country, response_days, very_overdue_days)
+        if today > very_due:
+            return "very_overdue"
+        if today > due:
+            return "overdue"
+    return state

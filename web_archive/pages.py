@@ -1,0 +1,146 @@
+"""HTML pages from jinja2 templates (autoescaped): thread, attachment text view, lists, and the site-wide context."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from templates import TEMPLATES_DIR
+from web_archive.config import ArchiveConfig
+from web_archive.deadlines import WAITING, display_state, due_dates, state_label
+from web_archive.scrub import service_addresses
+from web_archive.source import AuthorityView, ThreadView
+from web_archive.summary import thread_url
+
+TEMPLATE_DIR = TEMPLATES_DIR / "archive"
+MONTHS = ("January February March April May June July August September October November December").split()
+# Attachments keep their extension only when a browser will not run them (no .html, .svg, .js ...).
+SAFE_EXTENSIONS = frozenset(
+    "pdf txt csv doc docx xls xlsx ods odt odp ppt pptx rtf png jpg jpeg gif webp zip eml msg tif tiff".split())
+MESSAGE_MARKS = {"auto_reply": "Automatic reply", "bounce": "Delivery failure (bounce)",
+                 "follow_up": "Follow-up", "request": "Request", "reply": "Reply", "update": "Update"}
+
+
+@lru_cache(maxsize=65536)
+def human_date(value: str | None) -> str:
+    """
+    >>> human_date("2026-03-05 10:00:00.000000")
+    '5 March 2026'
+    """
+    if not value:
+        return ""
+    return f"{int(value[8:10])} {MONTHS[int(value[5:7]) - 1]} {value[:4]}"
+
+
+@lru_cache(maxsize=65536)
+def rfc3339(value: str | None) -> str:
+    """
+    >>> rfc3339("2026-03-05 10:00:00.123456")
+    '2026-03-05T10:00:00Z'
+    """
+    return f"{value[:10]}T{value[11:19]}Z" if value else ""
+
+
+def safe_filename(name: str, attachment_id: int) -> str:
+    """A file name that is safe in a URL and on disk, and that no browser will execute.
+
+    >>> safe_filename("Minutes 2024.PDF", 1), safe_filename("../evil.html", 2), safe_filename("", 3)
+    ('Minutes_2024.PDF', 'evil.html.bin', 'attachment-3.bin')
+    """
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._-")[:100] or f"attachment-{attachment_id}"
+    stem, dot, extension = base.rpartition(".")
+    if not dot or not stem or extension.lower() not in SAFE_EXTENSIONS:
+        base += ".bin"
+    return base
+
+
+def web_link(url: str) -> str | None:
+    """An authority's web address, only if it is plain http(s) (never javascript: and friends)."""
+    return url if re.fullmatch(r"https?://[^\s\"'<>]+", url or "") else None
+
+
+def make_environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True, trim_blocks=True,
+                      lstrip_blocks=True, auto_reload=False, undefined=StrictUndefined)
+    env.filters.update(date=human_date, rfc3339=rfc3339, state=state_label, urlquote=quote)
+    return env
+
+
+class Site:
+    """Everything the renderers share for one build: config, authorities, today's date, the templates."""
+
+    def __init__(self, config: ArchiveConfig, authorities: dict[int, AuthorityView], today: date):
+        self.config = config
+        self.authorities = authorities
+        self.by_slug = {a.slug: a for a in authorities.values()}
+        self.today = today
+        self.env = make_environment()
+        self.allowed = service_addresses(config.domain)
+        self._templates = {}
+        self._states: dict[tuple, str] = {}
+
+    def template(self, name: str):
+        if name not in self._templates:
+            self._templates[name] = self.env.get_template(name)
+        return self._templates[name]
+
+    def render(self, name: str, root: str, **context) -> str:
+        return self.template(name).render(root=root, site=self, **context)
+
+    # -- derived facts -------------------------------------------------------
+
+    def state_of(self, kind: str, state: str, awaiting: bool, sent_at: str | None) -> str:
+        key = (kind, state, awaiting, sent_at[:10] if sent_at else None)
+        known = self._states.get(key)
+        if known is None:
+            sent = date.fromisoformat(key[3]) if key[3] else None
+            c = self.config
+            known = self._states[key] = display_state(kind, state, awaiting, sent, self.today, c.country,
+                                                      c.response_days, c.very_overdue_days)
+        return known
+
+    def due_of(self, kind: str, sent_at: str | None):
+        if kind != "foi" or not sent_at:
+            return None, None
+        c = self.config
+        return due_dates(date.fromisoformat(sent_at[:10]), c.country, c.response_days, c.very_overdue_days)
+
+    def foi_address(self, authority: AuthorityView) -> str:
+        return f"foi-{authority.slug}@{self.config.domain}"
+
+    def foi_mailto(self, authority: AuthorityView) -> str:
+        return f"mailto:{self.foi_address(authority)}?subject={quote('Freedom of Information request')}"
+
+    def report_mailto(self) -> str:
+        return f"mailto:report@{self.config.domain}?subject={quote('Problem report')}"
+
+    def follow_mailto(self, thread_id: int) -> str:
+        return f"mailto:subscribe@{self.config.domain}?subject={quote(f'follow thread {thread_id}')}"
+
+    def permalink(self, relative: str) -> str:
+        return self.config.base_url + relative
+
+
+def attachment_path(thread_id: int, attachment) -> tuple[str, str]:
+    """(folder, file) of an attachment, relative to the output root."""
+    folder = f"{thread_url(thread_id)}attachments/{attachment.id}/"
+    return folder, folder + safe_filename(attachment.filename, attachment.id)
+
+
+def render_thread(site: Site, view: ThreadView) -> str:
+    row = view.row
+    state = site.state_of(row.kind, row.state, row.awaiting_classification, row.sent_at)
+    # a deadline means something only while the authority still owes an answer
+    due, very_due = site.due_of(row.kind, row.sent_at) if row.state in WAITING else (None, None)
+    files = {a.id: safe_filename(a.filename, a.id) for m in view.messages for a in m.attachments}
+    return site.render("thread.html", "../../", thread=row, messages=view.messages, state=state, due=due,
+                       very_due=very_due, authority=site.authorities.get(row.authority_id), files=files,
+                       marks=MESSAGE_MARKS)
+
+
+def render_attachment(site: Site, view: ThreadView, message, attachment) -> str:
+    return site.render("attachment.html", "../../../../", thread=view.row, message=message,
+                       attachment=attachment, filename=safe_filename(attachment.filename, attachment.id))

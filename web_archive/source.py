@@ -1,0 +1,183 @@
+"""Read the public part of the store in bulk: authorities, thread rows, and threads with their messages.
+
+Only `public_*` columns are selected, so private text (body_text, quoted_text, subject,
+from_address, citizen_email, authority email) never even reaches the renderer. Queries are
+plain SQL on one connection, streamed, with dates kept as ISO strings until a page needs them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Iterable, Iterator
+
+import sqlalchemy as sa
+
+PUBLISHED_KINDS = ("foi", "report")  # "letter" is private: only counted, never shown
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+# A thread is public when all of this holds; the same words are in docs/archive.md.
+PUBLISHABLE = ("t.public = :yes AND t.hidden = :no AND t.state != 'awaiting_confirmation'"
+               " AND t.kind IN ('foi', 'report')")
+VISIBLE_MESSAGE = "m.hidden = :no AND m.kind != 'spam'"
+FLAGS = {"yes": True, "no": False}
+
+
+def iso(value) -> str | None:
+    """A stored date as a sortable UTC string (SQLite gives strings, PostgreSQL datetimes)."""
+    if value is None or isinstance(value, str):
+        return value
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.strftime(TIME_FORMAT)
+
+
+def parse(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+@dataclass(slots=True)
+class AuthorityView:
+    id: int
+    slug: str
+    name: str
+    url: str  # shown as a link only when it is http(s)
+    tags: str
+
+
+@dataclass(slots=True)
+class AttachmentView:
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    text: str
+    released: bool
+
+
+@dataclass(slots=True)
+class MessageView:
+    id: int
+    direction: str
+    kind: str
+    from_name: str
+    subject: str
+    body: str
+    quoted: str
+    sent_at: str
+    attachments: list[AttachmentView] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ThreadRow:
+    """One publishable thread: its row in the thread table plus a cheap count of its messages."""
+
+    id: int
+    kind: str
+    title: str
+    state: str
+    awaiting_classification: bool
+    authority_id: int | None
+    citizen_name: str
+    created_at: str
+    sent_at: str | None
+    last_activity_at: str
+    message_count: int  # all rows, hidden ones too: only used to notice change
+    max_message_id: int
+
+
+@dataclass(slots=True)
+class ThreadView:
+    row: ThreadRow
+    messages: list[MessageView] = field(default_factory=list)
+
+
+def load_authorities(conn: sa.Connection) -> dict[int, AuthorityView]:
+    rows = conn.execute(sa.text("SELECT id, slug, name, url, tags FROM authority ORDER BY name"))
+    return {r[0]: AuthorityView(r[0], r[1], r[2], r[3] or "", r[4] or "") for r in rows}
+
+
+def scan_threads(conn: sa.Connection) -> dict[int, tuple]:
+    """Every publishable thread as a plain tuple in ThreadRow's field order, keyed by id.
+
+    This is what an incremental build compares with the manifest, so it is kept lean: the
+    message aggregate reads only the thread_id index (no table rows), and rows stay tuples.
+    """
+    aggregate = "SELECT thread_id, COUNT(*), MAX(id) FROM thread_message GROUP BY thread_id"
+    query = ("SELECT t.id, t.kind, t.title, t.state, t.awaiting_classification, t.authority_id, t.citizen_name,"
+             " t.created_at, t.sent_at, t.last_activity_at FROM thread t WHERE " + PUBLISHABLE + " ORDER BY t.id")
+    strings = conn.dialect.name == "sqlite"  # SQLite hands back dates as sortable strings already
+    if strings:  # straight from the driver: SQLAlchemy's per-row overhead is most of this scan's time
+        cursor = conn.connection.driver_connection.cursor()
+        counts = {tid: (n, top) for tid, n, top in cursor.execute(aggregate).fetchall()}
+        result = cursor.execute(query.replace(":yes", "1").replace(":no", "0")).fetchall()
+    else:
+        counts = {tid: (n, top) for tid, n, top in conn.exec_driver_sql(aggregate)}
+        result = conn.execute(sa.text(query), FLAGS).all()
+    threads = {}
+    for r in result:
+        n, top = counts.get(r[0], (0, 0))
+        if strings:
+            threads[r[0]] = (*r[:4], bool(r[4]), r[5], r[6] or "", *r[7:], n, top)
+        else:
+            threads[r[0]] = (*r[:4], bool(r[4]), r[5], r[6] or "", iso(r[7]), iso(r[8]), iso(r[9]), n, top)
+    return threads
+
+
+def load_threads(conn: sa.Connection, rows: dict[int, tuple], ids: list[int]) -> Iterator[ThreadView]:
+    """The given threads (ids sorted) with their visible messages and attachments, three queries a batch."""
+    for start in range(0, len(ids), 500):
+        batch = ids[start:start + 500]
+        wanted = set(batch)
+        if batch[-1] - batch[0] < 4 * len(batch):  # dense: a range scan beats a long IN list
+            where, params = "m.thread_id BETWEEN :lo AND :hi", {"lo": batch[0], "hi": batch[-1]}
+        else:
+            where, params = "m.thread_id IN :ids", {"ids": batch}
+        params |= FLAGS
+        views = {tid: ThreadView(ThreadRow(*rows[tid])) for tid in batch}
+        by_id: dict[int, MessageView] = {}
+        query = sa.text(
+            "SELECT m.id, m.thread_id, m.direction, m.kind, m.from_name, m.public_subject, m.public_body,"
+            " m.public_quoted, m.sent_at FROM thread_message m WHERE " + where + " AND " + VISIBLE_MESSAGE
+            + " ORDER BY m.thread_id, m.sent_at, m.id")
+        if "ids" in params:
+            query = query.bindparams(sa.bindparam("ids", expanding=True))
+        for r in conn.execute(query, params):
+            if r[1] in wanted:
+                message = MessageView(r[0], r[2], r[3], r[4] or "", r[5] or "", r[6] or "", r[7] or "", iso(r[8]))
+                views[r[1]].messages.append(message)
+                by_id[r[0]] = message
+        if by_id:
+            query = sa.text(
+                "SELECT a.id, a.message_id, a.public_filename, a.content_type, a.size, a.sha256,"
+                " a.public_text, a.released FROM attachment a JOIN thread_message m ON m.id = a.message_id"
+                " WHERE " + where + " AND " + VISIBLE_MESSAGE + " ORDER BY a.id")
+            if "ids" in params:
+                query = query.bindparams(sa.bindparam("ids", expanding=True))
+            for r in conn.execute(query, params):
+                message = by_id.get(r[1])
+                if message is not None:
+                    # public_filename is the redacted name; an empty one falls back to a neutral name,
+                    # never to the private original.
+                    name = r[2] or f"attachment-{r[0]}"
+                    message.attachments.append(AttachmentView(r[0], name, r[3] or "application/octet-stream",
+                                                              r[4] or 0, r[5], r[6] or "", bool(r[7])))
+        yield from (views[tid] for tid in batch)
+
+
+def letter_counts(conn: sa.Connection) -> list[tuple[int, int, int]]:
+    """(authority_id, letters, letters with a reply) for representatives; never their content."""
+    rows = conn.execute(sa.text(
+        "SELECT t.authority_id, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM thread_message m"
+        " WHERE m.thread_id = t.id AND m.direction = 'incoming' AND m.kind = 'reply') THEN 1 ELSE 0 END)"
+        " FROM thread t WHERE t.kind = 'letter' AND t.hidden = :no AND t.state != 'awaiting_confirmation'"
+        " AND t.authority_id IS NOT NULL GROUP BY t.authority_id ORDER BY t.authority_id"), FLAGS)
+    return [(r[0], r[1], r[2] or 0) for r in rows]
+
+
+def chunked(ids: Iterable[int], size: int) -> list[list[int]]:
+    ids = list(ids)
+    return [ids[i:i + size] for i in range(0, len(ids), size)]
