@@ -110,6 +110,9 @@ class Thread(SQLModel, table=True):
     confirmed_at: Optional[datetime] = _when(nullable=True)
     sent_at: Optional[datetime] = _when(nullable=True)
     last_activity_at: datetime = _when(index=True)
+    # Bumped by store.change_tracking whenever the thread, a message or a file of it
+    # changes, so the archive rebuilds exactly the threads that changed.
+    updated_at: datetime = _when(index=True)
     reminded: list = Field(default_factory=list, sa_column=_json_column())  # reminder kinds already mailed
 
 
@@ -202,3 +205,6 @@ class CensorRule(SQLModel, table=True):
     authority_id: Optional[int] = Field(default=None, foreign_key="authority.id")
     thread_id: Optional[int] = Field(default=None, foreign_key="thread.id")
     note: str = Field(default="", max_length=500)
+
+
+import store.change_tracking  # noqa: E402,F401  (keeps Thread.updated_at current on every session)
