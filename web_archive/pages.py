@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from templates import TEMPLATES_DIR
 from web_archive.config import ArchiveConfig
-from web_archive.deadlines import WAITING, display_state, due_dates, state_label
+from store.foi_states import WAITING, display_state, due_dates, state_label
 from web_archive.scrub import service_addresses
 from web_archive.source import AuthorityView, ThreadView
 from web_archive.summary import thread_url

@@ -11,7 +11,7 @@ import re
 from sqlmodel import Session
 
 from processors.context import Context
-from processors.foi.states import classification
+from store.foi_states import classification
 from processors.mail_out import MailSpec, queue_mail
 from processors.public_view import Redactor, fill_public_fields
 from processors.threads import latest_message_ids, record_incoming

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from processors.context import Context
 from processors.foi.requests import thread_url
-from processors.foi.states import WAITING, due_dates
+from store.foi_states import WAITING, due_dates
 from processors.mail_out import MailSpec, outbox_ids_to_send, queue_mail
 from store.models import Authority, Thread, utcnow
 
@@ -19,7 +19,7 @@ def reminders_due(thread: Thread, settings, now) -> list[str]:
     if thread.awaiting_classification and now - thread.last_activity_at >= UNCLASSIFIED_AFTER:
         due.append("unclassified")
     if thread.state in WAITING and thread.sent_at is not None:
-        overdue_on, very_overdue_on = due_dates(thread.sent_at, settings.country, settings.response_days,
+        overdue_on, very_overdue_on = due_dates(thread.sent_at.date(), settings.country, settings.response_days,
                                                 settings.very_overdue_days)
         if now.date() > very_overdue_on:
             due.append("very_overdue")
@@ -38,7 +38,7 @@ def send_reminders(context: Context, now=None) -> int:
         for thread in threads:
             for kind in reminders_due(thread, context.settings, now):
                 authority = session.get(Authority, thread.authority_id)
-                overdue_on, very_overdue_on = due_dates(thread.sent_at or now, context.settings.country,
+                overdue_on, very_overdue_on = due_dates((thread.sent_at or now).date(), context.settings.country,
                                                         context.settings.response_days,
                                                         context.settings.very_overdue_days)
                 template = "foi_unclassified" if kind == "unclassified" else "foi_overdue"

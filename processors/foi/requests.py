@@ -11,7 +11,7 @@ from processors.public_view import Redactor, fill_public_fields
 from processors.understanding import Understood
 from store.models import Authority, InboundMessage, Thread, ThreadMessage, utcnow
 
-from processors.foi.states import AWAITING_CONFIRMATION
+from store.foi_states import AWAITING_CONFIRMATION
 
 
 class RequestError(ValueError):

@@ -1,10 +1,38 @@
-"""FOI deadlines in working days (weekends and public holidays skipped) and the state the public sees."""
+"""FOI request states (as Alaveteli names them), their public labels, and deadlines in working days.
+
+Shared vocabulary of the `thread.state` column: the processors set these states,
+the archive shows them.
+"""
 from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+
+AWAITING_CONFIRMATION = "awaiting_confirmation"
+STATES = (
+    "waiting_response", "waiting_clarification", "successful", "partially_successful", "rejected",
+    "not_held", "internal_review", "gone_postal", "user_withdrawn", "error_message", "requires_admin",
+)
+CLASSIFICATIONS = {state: state for state in STATES} | {
+    "partial": "partially_successful", "partially successful": "partially_successful",
+    "refused": "rejected", "not held": "not_held", "information not held": "not_held",
+    "withdrawn": "user_withdrawn", "internal review": "internal_review", "review": "internal_review",
+    "clarification": "waiting_clarification", "waiting clarification": "waiting_clarification",
+    "waiting": "waiting_response", "success": "successful", "gone postal": "gone_postal",
+}
+
+
+def classification(value: str) -> str | None:
+    """The state a citizen's `status: …` line names, or None.
+
+    >>> classification("Partially Successful"), classification("refused"), classification("maybe")
+    ('partially_successful', 'rejected', None)
+    """
+    key = " ".join(value.strip().lower().replace("_", " ").replace("-", " ").split())
+    return CLASSIFICATIONS.get(key) or CLASSIFICATIONS.get(key.replace(" ", "_"))
+
 
 # States in which the authority still owes an answer, so deadlines apply.
 WAITING = ("waiting_response", "internal_review")
