@@ -180,3 +180,15 @@ def test_an_operator_assigns_or_rejects_held_mail(service, relay):
             reject(session, second.id)
     assert "Twice a year." in messages(service, thread.id)[-1].public_body
     assert [h.state for h in sorted(held(service), key=lambda h: h.inbound_id)] == ["assigned", "rejected"]
+
+
+def test_a_reply_to_the_general_address_is_routed_by_its_references(service, relay):
+    thread = make_thread(service)
+    [request] = relay.to("clerk@ambridge-parish.example")
+    raw = (f"From: Clerk <clerk@ambridge-parish.example>\r\nTo: foi@foi.test\r\nSubject: Re: something else\r\n"
+           f"In-Reply-To: {request.message['Message-ID']}\r\nReferences: {request.message['Message-ID']}\r\n"
+           "Message-ID: <by-reference@ambridge-parish.example>\r\n\r\nTwice a year, in May and September.\r\n").encode()
+    service.send(raw, "clerk@ambridge-parish.example", ["foi@foi.test"])
+    service.wait_idle()
+    assert "in May and September" in messages(service, thread.id)[-1].public_body
+    assert held(service) == []
