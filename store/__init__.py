@@ -1,0 +1,1 @@
+"""The store: sqlmodel tables, engine, migrations, and the vocabulary of stored states."""

@@ -1,0 +1,1 @@
+"""The static archive builder: a pure renderer from the store to files."""

@@ -1,0 +1,1 @@
+"""FOI requests: making them, the authority's responses, the citizen's follow-ups, reminders."""
