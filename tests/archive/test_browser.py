@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY
+from tests.archive.conftest import TODAY
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = "/usr/bin/chromium"
@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.browser,
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """One site with search for the whole module (Pagefind takes a moment)."""
-    from conftest import Store
+    from tests.archive.conftest import Store
     from web_archive.build import build_site
 
     tmp = tmp_path_factory.mktemp("browser")

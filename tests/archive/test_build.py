@@ -9,7 +9,7 @@ import urllib.request
 from click.testing import CliRunner
 from sqlmodel import Session
 
-from conftest import ALLOWED_ADDRESS, EMAIL, TODAY, message, when
+from tests.archive.conftest import ALLOWED_ADDRESS, EMAIL, TODAY, message, when
 from store.models import Attachment, Thread
 from web_archive.build import build_site
 from web_archive.cli import archive

@@ -7,7 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
-from conftest import ALLOWED_ADDRESS, EMAIL, HOSTILE, PRIVATE, all_files
+from tests.archive.conftest import ALLOWED_ADDRESS, EMAIL, HOSTILE, PRIVATE, all_files
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from understanding_helpers import CORPUS, ROOT
+from tests.understanding.understanding_helpers import CORPUS, ROOT
 
 
 @pytest.fixture(scope="session")

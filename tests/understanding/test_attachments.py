@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import binary_fixtures as fx
-from understanding_helpers import eml
+from tests.understanding.understanding_helpers import eml
 
 from processors.understanding import understand
 from processors.understanding.attachments import safe_filename

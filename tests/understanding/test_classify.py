@@ -1,7 +1,7 @@
 """Classification: human, automatic reply, bounce of our own mail, spam; and which mail must never be answered."""
 from __future__ import annotations
 
-from understanding_helpers import eml, mail
+from tests.understanding.understanding_helpers import eml, mail
 
 from processors.understanding import understand
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 import time
 
-from understanding_helpers import CORPUS
+from tests.understanding.understanding_helpers import CORPUS
 
 from processors.understanding import Limits, Understood, understand
 

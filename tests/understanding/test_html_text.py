@@ -1,7 +1,7 @@
 """HTML-only mail becomes readable text: paragraphs, bullets, links, tables, and nothing active."""
 from __future__ import annotations
 
-from understanding_helpers import eml, mail
+from tests.understanding.understanding_helpers import eml, mail
 
 from processors.understanding import understand
 from processors.understanding.html_text import html_to_text

@@ -6,7 +6,7 @@ import io
 import time
 import zipfile
 
-from understanding_helpers import mail
+from tests.understanding.understanding_helpers import mail
 
 from processors.understanding import Limits, understand
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 from datetime import timezone
 
-from understanding_helpers import eml, mail
+from tests.understanding.understanding_helpers import eml, mail
 
 from processors.understanding import Understood, understand
 

@@ -1,7 +1,7 @@
 """Quote folding: the authority's new words stay visible, earlier mail, signatures and disclaimers fold away."""
 from __future__ import annotations
 
-from understanding_helpers import eml
+from tests.understanding.understanding_helpers import eml
 
 from processors.understanding import understand
 from processors.understanding.quotes import fold_quotes
