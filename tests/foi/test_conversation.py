@@ -15,15 +15,13 @@ import pytest
 from sqlmodel import Session, select
 
 from mailgate.recipients import CACHE_SECONDS
-from store.authorities import import_authorities
 from store.models import Authority, HeldMessage, Thread, ThreadMessage, WhoMayPost
 from tests.conftest import DATA
-from tests.harness import fill_template
+from tests.harness import fill_template, import_sample_authorities
 
 FOI = DATA / "foi"
 CITIZEN = "jo@citizen.example"
 AUTHORITY = "information.requests@borsetshire.gov.example"
-SAMPLE = DATA.parent.parent / "mailgate" / "data" / "sample_authorities.csv"
 
 
 def eml(name: str, **values: str) -> bytes:
@@ -49,9 +47,7 @@ def mistype(address: str) -> str:
 
 def test_the_whole_conversation(service, relay):
     domain = service.settings.domain
-    with Session(service.context.engine) as session:
-        import_authorities(session, SAMPLE)
-        session.commit()
+    import_sample_authorities(service)
 
     # 1. A citizen asks by email; mailgate asks them to confirm, and sends nothing yet.
     service.send(eml("01_citizen_new_request_thunderbird.eml", DOMAIN=domain), CITIZEN,
@@ -159,9 +155,7 @@ def test_the_whole_conversation(service, relay):
 
 def test_unknown_authority_gets_close_matches(service, relay):
     domain = service.settings.domain
-    with Session(service.context.engine) as session:
-        import_authorities(session, SAMPLE)
-        session.commit()
+    import_sample_authorities(service)
     raw = eml("01_citizen_new_request_thunderbird.eml", DOMAIN=domain).replace(
         b"foi-borsetshire-council@", b"foi-borsetshire@")
     service.send(raw, CITIZEN, [f"foi-borsetshire@{domain}"])

@@ -10,12 +10,10 @@ from processors.foi.reminders import send_reminders
 from store.foi_states import add_working_days, display_state
 from processors.holding_pen import HoldingPenError, assign, reject
 from processors.periodic import age_threads
-from store.authorities import import_authorities
 from store.models import HeldMessage, Thread, ThreadMessage, WhoMayPost
 from tests.conftest import DATA
-from tests.harness import fill_template, make_request
+from tests.harness import fill_template, import_sample_authorities, make_request
 
-SAMPLE = DATA.parent.parent / "mailgate" / "data" / "sample_authorities.csv"
 CITIZEN = "sam@citizen.example"
 
 
@@ -73,9 +71,7 @@ def test_the_citizens_out_of_office_is_never_forwarded_to_the_authority(service,
 @pytest.mark.parametrize("headers", [{"Auto-Submitted": "auto-replied"}, {"Precedence": "bulk"},
                                      {"List-Id": "<news.example.org>"}])
 def test_automatic_mail_to_a_service_address_is_never_answered(service, relay, headers):
-    with Session(service.context.engine) as session:
-        import_authorities(session, SAMPLE)
-        session.commit()
+    import_sample_authorities(service)
     extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
     raw = (f"From: robot@example.org\r\nTo: foi-ambridge-parish@foi.test\r\nSubject: Hello\r\n{extra}\r\n"
            "Automatic text.\r\n").encode()
@@ -85,18 +81,14 @@ def test_automatic_mail_to_a_service_address_is_never_answered(service, relay, h
 
 
 def test_mail_with_an_empty_return_path_is_never_answered(service, relay):
-    with Session(service.context.engine) as session:
-        import_authorities(session, SAMPLE)
-        session.commit()
+    import_sample_authorities(service)
     service.send(b"From: someone@example.org\r\nSubject: Hi\r\n\r\nHello\r\n", "", ["foi-ambridge-parish@foi.test"])
     service.wait_idle()
     assert relay.caught == []
 
 
 def test_confirmation_from_another_address_does_not_send_the_request(service, relay):
-    with Session(service.context.engine) as session:
-        import_authorities(session, SAMPLE)
-        session.commit()
+    import_sample_authorities(service)
     raw = fill_template(DATA / "foi" / "01_citizen_new_request_thunderbird.eml", DOMAIN="foi.test").replace(
         b"foi-borsetshire-council@", b"foi-ambridge-parish@")
     service.send(raw, "jo@citizen.example", ["foi-ambridge-parish@foi.test"])
