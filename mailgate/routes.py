@@ -33,6 +33,12 @@ ROUTES: tuple[RoutePattern, ...] = (
                  "VERP return path: a bounce of one outbound mail"),
     RoutePattern("new_foi", r"foi-(?P<authority>[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?)",
                  "start a Freedom-of-Information request to the named authority"),
+    RoutePattern("subscribe", r"(?P<mailbox>subscribe)",
+                 "follow a thread or an authority (the archive's \"follow\" links); kept for an operator until "
+                 "alerts are automatic"),
+    RoutePattern("new_report", r"(?P<mailbox>report)",
+                 "report a problem (the archive's \"report a problem\" link); kept for an operator until "
+                 "problem reports are automatic"),
     RoutePattern("general", r"(?P<mailbox>foi|help|info|replies)",
                  "the service's general address: routed by In-Reply-To/References, else held for an operator"),
     RoutePattern("postmaster", r"(?P<mailbox>postmaster|abuse)",

@@ -1,7 +1,7 @@
 """Route each recipient of an inbound message to its handler; what nobody claims is held.
 
 The handlers, one per route name, in the order of the route table:
-thread_authority, thread_citizen, confirm, bounce, new_foi, general, postmaster.
+thread_authority, thread_citizen, confirm, bounce, new_foi, subscribe, new_report, general, postmaster.
 """
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ def on_general(delivery: Delivery, route: Route) -> None:
     delivery.outcome.notes.append(note + " (matched by references)")
 
 
-def on_postmaster(delivery: Delivery, route: Route) -> None:
+def for_an_operator(delivery: Delivery, route: Route) -> None:
     delivery.hold(route.address, f"mail for {route.address}, kept for an operator")
 
 
@@ -113,7 +113,9 @@ HANDLERS: dict[str, Callable[[Delivery, Route], None]] = {
     "bounce": on_bounce,
     "new_foi": on_new_foi,
     "general": on_general,
-    "postmaster": on_postmaster,
+    "subscribe": for_an_operator,
+    "new_report": for_an_operator,
+    "postmaster": for_an_operator,
 }
 
 
