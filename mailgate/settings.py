@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     authority_only_after_days: int = Field(183, ge=1, description="silent days until only the authority may post")
     closed_after_days: int = Field(730, ge=1, description="silent days until nobody may post")
     spam_threshold: float = Field(5.0, description="upstream spam score at or above which mail is spam")
+    dkim_key: str = Field("", description="PEM private key to DKIM-sign outbound mail for MAILGATE_DOMAIN; empty = unsigned")
+    dkim_selector: str = Field("mailgate", description="DKIM selector: publish the key at SELECTOR._domainkey.DOMAIN")
     phone_patterns: str = Field("", description="extra phone-number regexes to redact, separated by ';;' "
                                 "(UK and international numbers are always redacted)")
 
@@ -77,6 +79,18 @@ class Settings(BaseSettings):
     def _broker_url(cls, value: str) -> str:
         if value and not value.startswith(("redis://", "rediss://", "stub:")):
             raise ValueError("MAILGATE_BROKER_URL must be empty (in-process) or redis://HOST:PORT/DB")
+        return value
+
+    @field_validator("dkim_key")
+    @classmethod
+    def _dkim_key(cls, value: str) -> str:
+        if value:
+            try:
+                text = Path(value).read_text()
+            except OSError as exc:
+                raise ValueError(f"MAILGATE_DKIM_KEY: cannot read {value}: {exc.strerror}") from None
+            if "PRIVATE KEY-----" not in text:
+                raise ValueError(f"MAILGATE_DKIM_KEY: {value} is not a PEM private key")
         return value
 
     @field_validator("phone_patterns")

@@ -7,8 +7,10 @@ at start-up by `serve`/`worker`/tests and `current()` gives the result back.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
+import dkim
 import jinja2
 import sqlalchemy as sa
 
@@ -25,6 +27,15 @@ class Context:
     addresses: AddressBook
     mail_templates: jinja2.Environment
     enqueue: Callable[..., None] = field(default=lambda actor_name, *args, delay_ms=0: None)
+    dkim_key: bytes | None = None
+
+    def sign(self, raw: bytes) -> bytes:
+        """DKIM-sign a composed mail when a key is configured (relaxed/relaxed, rsa-sha256)."""
+        if not self.dkim_key:
+            return raw
+        signature = dkim.sign(raw, self.settings.dkim_selector.encode(), self.settings.domain.encode(),
+                              self.dkim_key, canonicalize=(b"relaxed", b"relaxed"), include_headers=SIGNED_HEADERS)
+        return signature.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n") + raw
 
     def render_mail(self, template: str, **values: Any) -> str:
         return self.mail_templates.get_template(f"{template}.txt").render(
@@ -32,6 +43,8 @@ class Context:
             domain=self.settings.domain, **values)
 
 
+SIGNED_HEADERS = [b"from", b"to", b"subject", b"date", b"message-id", b"reply-to", b"in-reply-to",
+                  b"references", b"auto-submitted", b"mime-version", b"content-type"]
 _current: Context | None = None
 
 
@@ -40,7 +53,8 @@ def build_context(settings: Settings, engine: sa.Engine | None = None) -> Contex
                                      autoescape=False, keep_trailing_newline=True,
                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     return Context(settings=settings, engine=engine or make_engine(settings.sqlalchemy_url, durable_commits=False),
-                   addresses=AddressBook(settings.secret_bytes, settings.domain), mail_templates=environment)
+                   addresses=AddressBook(settings.secret_bytes, settings.domain), mail_templates=environment,
+                   dkim_key=Path(settings.dkim_key).read_bytes() if settings.dkim_key else None)
 
 
 def configure(context: Context) -> Context:

@@ -53,7 +53,7 @@ def queue_mail(session: Session, context: Context, spec: MailSpec) -> Outbox:
     session.add(row)
     session.flush()  # the id names the VERP address
     row.envelope_from = context.addresses.verp(row.id)
-    row.raw = _build(spec, subject, body, message_id)
+    row.raw = context.sign(_build(spec, subject, body, message_id))
     session.info.setdefault("outbox_to_send", []).append(row.id)
     return row
 

@@ -43,6 +43,8 @@ def test_a_bad_setting_stops_start_up_naming_the_variable(cli):
     assert "MAILGATE_MAX_MESSAGE_SIZE" in err
     err = cli("config", expect=1, MAILGATE_BROKER_URL="amqp://x").stderr
     assert "MAILGATE_BROKER_URL must be empty (in-process) or redis://" in err
+    err = cli("config", expect=1, MAILGATE_DKIM_KEY="/no/such/key.pem").stderr
+    assert "MAILGATE_DKIM_KEY: cannot read /no/such/key.pem" in err
 
 
 def test_the_secret_is_generated_once_and_kept(cli, tmp_path):

@@ -163,3 +163,30 @@ def test_mail_that_reaches_a_thread_closed_in_flight_is_held_not_published(servi
         assert session.exec(select(InboundMessage)).one().state == InboundState.HELD
         kinds = [m.kind for m in session.exec(select(ThreadMessage).where(ThreadMessage.thread_id == thread_id))]
     assert kinds == ["request"]
+
+
+def test_outbound_mail_is_dkim_signed_when_a_key_is_configured(make_settings, relay, tmp_path):
+    import subprocess
+
+    import dkim
+
+    from mailgate.embedded import BackgroundService
+
+    key = tmp_path / "dkim.pem"
+    subprocess.run(["openssl", "genrsa", "-out", str(key), "2048"], check=True, capture_output=True)
+    public = subprocess.run(["openssl", "rsa", "-in", str(key), "-pubout", "-outform", "DER"], check=True,
+                            capture_output=True).stdout
+    live = BackgroundService(make_settings(relay=relay.address, dkim_key=str(key), dkim_selector="s2026")).start()
+    try:
+        make_request(live)
+    finally:
+        live.stop()
+    [request] = relay.to("clerk@ambridge-parish.example")
+    assert request.raw.startswith(b"DKIM-Signature: ")
+    record = b"v=DKIM1; k=rsa; p=" + __import__("base64").b64encode(public)
+
+    def dns(name, timeout=5):
+        assert name == b"s2026._domainkey.foi.test."
+        return record
+    assert dkim.verify(request.raw, dnsfunc=dns)
+    assert not dkim.verify(request.raw.replace(b"How often?", b"How often!"), dnsfunc=dns)  # tampering shows
