@@ -98,6 +98,10 @@ def on_general(delivery: Delivery, route: Route) -> None:
     thread = thread_by_references(delivery.session, delivery.understood)
     if thread is None:
         return delivery.hold(route.address, f"mail to the general address {route.address} names no request")
+    if (delivery.understood.from_address or "").lower() == thread.citizen_email.lower():
+        # The requester's own words are never published as the authority's answer.
+        return delivery.hold(route.address, f"the requester of request {thread.id} wrote to the general "
+                             "address; an operator decides what to do with it", [thread.id])
     note = receive_response(delivery.session, delivery.context, thread, delivery.inbound, delivery.understood)
     delivery.outcome.notes.append(note + " (matched by references)")
 

@@ -184,3 +184,14 @@ def test_a_reply_to_the_general_address_is_routed_by_its_references(service, rel
     service.wait_idle()
     assert "in May and September" in messages(service, thread.id)[-1].public_body
     assert held(service) == []
+
+
+def test_the_requester_writing_to_the_general_address_is_held_not_published(service, relay):
+    thread = make_thread(service)
+    [sent_notice] = relay.to(CITIZEN)
+    raw = (f"From: Sam <{CITIZEN}>\r\nTo: foi@foi.test\r\nSubject: Re: sent\r\n"
+           f"In-Reply-To: {sent_notice.message['Message-ID']}\r\n\r\nMy home address is 1 Acacia Avenue.\r\n").encode()
+    service.send(raw, CITIZEN, ["foi@foi.test"])
+    service.wait_idle()
+    assert "Acacia" not in " ".join(m.public_body for m in messages(service, thread.id))
+    assert "requester" in held(service)[0].reason
