@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -75,7 +75,7 @@ def generate(db_path: Path, threads: int, messages_per_thread: int = 4, authorit
             tid, kind, f"{_text(rng, 5).capitalize()} ({tid})", "", state, 1, 0, "anybody",
             tid % authorities + 1, f"Citizen {tid}", f"citizen{tid}@example.org", 0,
             created.strftime(TIME_FORMAT), created.strftime(TIME_FORMAT), created.strftime(TIME_FORMAT),
-            last.strftime(TIME_FORMAT), "[]"))
+            last.strftime(TIME_FORMAT), last.strftime(TIME_FORMAT), "[]"))
         if len(message_rows) >= 50_000:
             _flush(con, thread_rows, message_rows)
     _flush(con, thread_rows, message_rows)
@@ -87,7 +87,7 @@ def _flush(con: sqlite3.Connection, thread_rows: list, message_rows: list) -> No
     con.executemany(
         "INSERT INTO thread (id, kind, title, body, state, public, hidden, who_may_post, authority_id,"
         " citizen_name, citizen_email, awaiting_classification, created_at, confirmed_at, sent_at,"
-        " last_activity_at, reminded) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", thread_rows)
+        " last_activity_at, updated_at, reminded) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", thread_rows)
     con.executemany(
         "INSERT INTO thread_message (id, thread_id, direction, kind, from_name, from_address, subject,"
         " body_text, quoted_text, public_subject, public_body, public_quoted, message_id_header, notes,"
@@ -104,8 +104,9 @@ def add_one_message(db_path: Path, thread_id: int) -> None:
         " VALUES (?, 'incoming', 'reply', 'The authority', 'x@example.org', 'Re', 'new', '', 'Re: new',"
         " 'A brand new reply for the benchmark.', '', '<new@bench>', '[]', 0, ?)",
         (thread_id, datetime(2026, 1, 1).strftime(TIME_FORMAT)))
-    con.execute("UPDATE thread SET last_activity_at = ? WHERE id = ?",
-                (datetime(2026, 1, 1).strftime(TIME_FORMAT), thread_id))
+    # A bulk write bypasses the ORM's change tracking, so it bumps updated_at itself (as the store asks).
+    con.execute("UPDATE thread SET last_activity_at = ?, updated_at = ? WHERE id = ?",
+                (datetime(2026, 1, 1).strftime(TIME_FORMAT), datetime.now(timezone.utc).strftime(TIME_FORMAT), thread_id))
     con.commit()
     con.close()
 
@@ -194,8 +195,17 @@ def main() -> None:
         own, children = peak_rss_mb()
         ours_rss = own + (workers * children if workers > 1 else 0)  # upper bound: all workers at peak at once
         print(f"full build  {full_seconds:.2f} s  ({report.files_written:,} files,"
-              f" {workers} processes, Pagefind {'included' if args.search else 'skipped: pass --search'})")
+              f" {workers} processes, Pagefind {'included' if args.search else 'skipped: pass --search'});"
+              f" of which the threads' own files {report.thread_seconds:.2f} s")
         print(f"peak RSS    main {own:.0f} MB, largest worker {children:.0f} MB; together at most {ours_rss:.0f} MB")
+
+        # Like with like for Hugo: only the thread HTML pages, nothing else, into another fresh folder.
+        started = time.perf_counter()
+        pages = build_site(config, root / "pages-only", full=True, search=False, workers=workers, progress=False,
+                           pages_only=True)
+        pages_seconds = time.perf_counter() - started
+        print(f"pages only  {pages_seconds:.2f} s  ({pages.files_written:,} thread pages, no JSON/Atom/mbox/lists)")
+        shutil.rmtree(root / "pages-only", ignore_errors=True)
 
         timings = []
         for n in range(3):
@@ -215,10 +225,12 @@ def main() -> None:
             return
         site = hugo_site(db_path, root, args.threads)
         hugo_seconds, hugo_rss = run_hugo(site)
-        print(f"hugo        {hugo_seconds:.2f} s, peak RSS {hugo_rss:.0f} MB (thread pages and a list only;"
-              f" ours also writes JSON, Atom and mbox per thread)")
-        print(f"ratio       hugo/ours time = {hugo_seconds / full_seconds:.2f} (target >= 1.0);"
-              f" ours/hugo memory = {ours_rss / hugo_rss:.2f} (target <= 0.25)")
+        print(f"hugo        {hugo_seconds:.2f} s, peak RSS {hugo_rss:.0f} MB (the thread pages from Markdown"
+              f" and one list page)")
+        print(f"ratio       pages only:  hugo/ours time = {hugo_seconds / pages_seconds:.2f} (target >= 1.0)")
+        print(f"ratio       whole build: hugo/ours time = {hugo_seconds / full_seconds:.2f}"
+              f" (ours also writes JSON, Atom and mbox per thread, lists and indexes)")
+        print(f"ratio       memory: ours/hugo = {ours_rss / hugo_rss:.2f} (target <= 0.25)")
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)

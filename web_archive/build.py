@@ -7,12 +7,13 @@ swapped in with os.replace, so a reader never sees half a file.
 from __future__ import annotations
 
 import gc
+import hashlib
 import heapq
 import multiprocessing
 import os
+import shutil
 import sys
 import time
-import zlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,13 +26,14 @@ from web_archive.api import (index_entry, open311_entry, open311_requests, open3
                              threads_index)
 from web_archive.config import ArchiveConfig
 from web_archive.feeds import summaries_feed, thread_feed
-from web_archive.files import OutputTree
+from web_archive.changes import find_candidates
+from web_archive.files import OutputTree, carry_over, fresh_sibling, swap_in
 from web_archive.lists import (render_area, render_authorities, render_authority, render_home,
                                render_reports, render_representatives, render_search)
 from web_archive.mbox import thread_mbox
 from web_archive.pages import TEMPLATE_DIR, Site, attachment_path, render_attachment, render_thread
-from web_archive.search import index_site
-from web_archive.source import (ThreadView, chunked, letter_counts, load_authorities, load_threads,
+from web_archive.search import BUNDLE, index_site
+from web_archive.source import (ThreadView, chunked, letter_counts, load_authorities, load_threads, newest_update,
                                 scan_threads)
 from web_archive.stats import AuthorityStats, authority_stats, responsiveness
 from web_archive.summary import Summary, summarise
@@ -48,67 +50,107 @@ class BuildReport:
     files_written: int
     searched: bool
     seconds: float
+    thread_seconds: float = 0.0  # of which rendering and writing the threads' own files
 
 
 def build_site(config: ArchiveConfig, outdir: str | os.PathLike, *, full: bool = False, search: bool = True,
-               workers: int = 1, progress: bool | None = None, today: date | None = None) -> BuildReport:
-    """Render the public part of the store into `outdir`; only what changed unless `full`."""
+               workers: int = 1, progress: bool | None = None, today: date | None = None,
+               pages_only: bool = False) -> BuildReport:
+    """Render the public part of the store into `outdir`; only what changed unless `full`.
+
+    `pages_only` (for the benchmark's like-with-like comparison) writes just each thread's HTML page into
+    a fresh `outdir`, and no lists, feeds, JSON, mbox or manifest.
+    """
     # Hundreds of thousands of small tuples and no reference cycles worth collecting: the cyclic
     # garbage collector would only walk them again and again.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(config, outdir, full=full, search=search, workers=workers, progress=progress, today=today)
+        return _build(config, Path(outdir), full=full, search=search, workers=workers, progress=progress,
+                      today=today or date.today(), pages_only=pages_only)
     finally:
         if collecting:
             gc.enable()
 
 
-def _build(config: ArchiveConfig, outdir, *, full: bool, search: bool, workers: int, progress: bool | None,
-           today: date | None) -> BuildReport:
+def _build(config: ArchiveConfig, root: Path, *, full: bool, search: bool, workers: int, progress: bool | None,
+           today: date, pages_only: bool) -> BuildReport:
     started = time.perf_counter()
-    root = Path(outdir)
-    root.mkdir(parents=True, exist_ok=True)
-    empty = not any(os.scandir(root))  # nothing to clean up in a new folder
-    today = today or date.today()
+    code = manifest.code_fingerprint()
+    old = None if full or pages_only else manifest.load(root)
+    if old is not None and (old["code"] != code or old["config"] != config.fingerprint()):
+        old = None
     engine = make_engine(config.database_url)
     try:
         with engine.connect() as conn:
             authorities = load_authorities(conn)
-            rows = scan_threads(conn)
             letters = letter_counts(conn)
+            watermark = newest_update(conn)  # read before the rows: later changes are seen next time
+            site = Site(config, authorities, today)
+            authority_keys = {a.slug: repr((a.id, a.name, a.url, a.tags)) for a in authorities.values()}
+            candidates = None
+            if old is not None:
+                edited = {a.id for a in authorities.values() if old["authorities"].get(a.slug) != authority_keys[a.slug]}
+                candidates = find_candidates(conn, site, old, old["summaries"], edited)
+            if candidates is None:
+                old = None
+                rows = scan_threads(conn)
     finally:
         engine.dispose()
-    site = Site(config, authorities, today)
-    out = OutputTree(root, site.allowed)
-    authority_keys = {a.slug: repr((a.id, a.name, a.url, a.tags)) for a in authorities.values()}
-    keys = _keys(site, rows, authority_keys)
-
-    code = manifest.code_fingerprint()
-    old = None if full else manifest.load(root)
-    if old is not None and (old["code"] != code or old["config"] != config.fingerprint()):
-        old = None
     full = old is None
     previous: dict[int, Summary] = {} if full else old["summaries"]
     if full:
+        keys = _keys(site, rows, authority_keys)
         changed = list(rows)
+        removed: list[int] = []
+        live = None if pages_only else root
+        target = root if pages_only else fresh_sibling(root)
+        fresh = target is not None
+        if not fresh:  # cannot make a sibling folder (permissions): rewrite the live site file by file
+            target = root
     else:
+        rows = candidates.rows
+        keys = _keys(site, rows, authority_keys)
         changed = [tid for tid, (key, _) in keys.items() if tid not in previous or previous[tid].key != key]
-    removed = [tid for tid in previous if tid not in rows]
+        removed = sorted(candidates.gone)
+        live, target, fresh = root, root, False
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        return _write(config, site, root, target, fresh, live, rows, changed, keys, removed, previous, old,
+                      authority_keys, letters, watermark, code, search, workers, progress, pages_only, started)
+    except BaseException:
+        if fresh:  # the live site was never touched: drop the half-built tree
+            shutil.rmtree(target, ignore_errors=True)
+        raise
 
-    fresh = _render_threads(config, site, rows, changed, keys, root, workers, progress, clean=not empty)
-    out.written += fresh.pop(None, 0)
-    summaries = {tid: fresh.get(tid) or previous[tid] for tid in rows}
+
+def _write(config, site, root, target, fresh, live, rows, changed, keys, removed, previous, old, authority_keys,
+           letters, watermark, code, search, workers, progress, pages_only, started) -> BuildReport:
+    """Threads, then lists, static files and search, then the manifest; a fresh tree is swapped in last."""
+    full, authorities, today = old is None, site.authorities, site.today
+    out = OutputTree(target, site.allowed, fresh=fresh)
+
+    rendering = time.perf_counter()
+    rendered = _render_threads(config, site, rows, changed, keys, target, workers, progress,
+                               clean=not fresh, previous=live if fresh else None, pages_only=pages_only)
+    thread_seconds = time.perf_counter() - rendering
+    out.written += rendered.pop(None, 0)
+    if pages_only:
+        return BuildReport(True, len(rows), len(rendered), 0, out.written, False, time.perf_counter() - started,
+                           thread_seconds)
+    summaries = dict(previous) if not full else {}
     for tid in removed:
+        summaries.pop(tid, None)
         out.remove(f"thread/{tid}")
+    summaries.update(rendered)
 
     old_authorities = {} if full else old["authorities"]
-    touched = {s.authority_id for s in fresh.values()} | {previous[t].authority_id for t in removed}
-    touched |= {previous[t].authority_id for t in fresh if t in previous}
+    touched = {s.authority_id for s in rendered.values()} | {previous[t].authority_id for t in removed}
+    touched |= {previous[t].authority_id for t in rendered if t in previous}
     touched_slugs = {authorities[a].slug for a in touched if a in authorities}
     touched_slugs |= {slug for slug, key in authority_keys.items() if old_authorities.get(slug) != key}
     letters_key = repr(letters)
-    anything = full or bool(fresh or removed or touched_slugs) or old["letters"] != letters_key
+    anything = full or bool(rendered or removed or touched_slugs) or old["letters"] != letters_key
     if anything:
         _write_lists(site, out, summaries, letters, touched_slugs if not full else set(authority_keys))
         for slug in set(old_authorities) - set(authority_keys):
@@ -116,28 +158,38 @@ def _build(config: ArchiveConfig, outdir, *, full: bool, search: bool, workers: 
             out.remove(f"reports/{slug}")
     if full:
         _write_static(site, out)
-        _remove_strays(root, rows, authority_keys)
+        if fresh:
+            carry_over(root, target, skip={"thread", "authority", "reports", BUNDLE} if search else
+                       {"thread", "authority", "reports"})
+        else:
+            _remove_strays(target, rows, authority_keys)
     searched = False
-    if search and (anything or not (root / "pagefind").exists()):
-        index_site(root)
+    if search and (anything or not (target / BUNDLE).exists()):
+        index_site(target)
         searched = True
+    header = dict(code=code, config=config.fingerprint(), today=today.isoformat(), authorities=authority_keys,
+                  letters=letters_key, watermark=watermark)
     if anything:
-        manifest.save(root, code=code, config=config.fingerprint(), today=today.isoformat(), summaries=summaries,
-                      authorities=authority_keys, letters=letters_key)
-    return BuildReport(full, len(rows), len(fresh), len(removed), out.written, searched,
-                       time.perf_counter() - started)
+        manifest.save(target, summaries=summaries, **header)
+    elif (old["watermark"], old["today"]) != (watermark, header["today"]):
+        manifest.save(target, summaries=None, threads=len(summaries), **header)  # the summaries are unchanged
+    if fresh:
+        swap_in(target, root)
+    return BuildReport(full, len(summaries), len(rendered), len(removed), out.written, searched,
+                       time.perf_counter() - started, thread_seconds)
 
 
 def _keys(site: Site, rows: dict[int, tuple], authority_keys: dict[str, str]) -> dict[int, tuple[int, str]]:
-    """{id: (key, public state)}. The key hashes what a thread's pages depend on: its row with the count and
-    newest id of its messages, its public state today, and its authority's row."""
+    """{id: (key, public state)}. The key hashes what a thread's pages depend on: its row (with updated_at,
+    which moves when a message or file of it changes), its public state today, and its authority's row."""
     by_id = {a.id: authority_keys[a.slug] for a in site.authorities.values()}
-    state_of, crc = site.state_of, zlib.crc32
+    state_of, digest = site.state_of, hashlib.blake2b
     keys = {}
     for tid, row in rows.items():
         # row: id, kind, title, state, awaiting_classification, authority_id, citizen_name, created, sent, ...
         state = state_of(row[1], row[3], row[4], row[8]) if row[1] == "foi" else row[3]
-        keys[tid] = (crc(f"{row!r}{state}{by_id.get(row[5], '')}".encode()) << 32 | row[11] & 0xFFFFFFFF, state)
+        key = digest(f"{row!r}{state}{by_id.get(row[5], '')}".encode(), digest_size=8).digest()
+        keys[tid] = (int.from_bytes(key, "big") >> 1, state)  # >> 1: stays a small-ish positive int
     return keys
 
 
@@ -146,11 +198,13 @@ def _keys(site: Site, rows: dict[int, tuple], authority_keys: dict[str, str]) ->
 _WORKER: dict = {}  # set before forking: the children inherit it instead of unpickling 100,000 rows
 
 
-def _render_threads(config, site, rows, changed, keys, root, workers, progress, clean) -> dict:
+def _render_threads(config, site, rows, changed, keys, root, workers, progress, clean, previous,
+                    pages_only) -> dict:
     """Render the `changed` threads; returns {thread_id: Summary, None: files written}."""
     if not changed:
         return {}
-    _WORKER.update(config=config, site=site, rows=rows, keys=keys, root=root, clean=clean)
+    _WORKER.update(config=config, site=site, rows=rows, keys=keys, root=root, clean=clean, previous=previous,
+                   pages_only=pages_only)
     chunks = chunked(changed, CHUNK)
     show = sys.stderr.isatty() if progress is None else progress
     bar = tqdm(total=len(changed), unit="thread", desc="threads", disable=not show, file=sys.stderr)
@@ -178,12 +232,16 @@ def _collect(results: dict, summaries: list[Summary], written: int, bar) -> None
 
 def _render_chunk(ids: list[int]) -> tuple[list[Summary], int]:
     config, site, rows = _WORKER["config"], _WORKER["site"], _WORKER["rows"]
-    out = OutputTree(_WORKER["root"], site.allowed)
+    previous, pages_only = _WORKER["previous"], _WORKER["pages_only"]
+    out = OutputTree(_WORKER["root"], site.allowed, fresh=previous is not None or pages_only, previous=previous)
     engine = make_engine(config.database_url)
     summaries = []
     try:
         with engine.connect() as conn:
             for view in load_threads(conn, rows, sorted(ids)):
+                if pages_only:
+                    out.write_text(f"thread/{view.row.id}/index.html", render_thread(site, view))
+                    continue
                 write_thread(site, out, view, config.blob_dir, clean=_WORKER["clean"])
                 key, state = _WORKER["keys"][view.row.id]
                 summaries.append(summarise(view, key, state, index_entry(site, view.row, state),

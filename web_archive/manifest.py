@@ -19,7 +19,7 @@ from web_archive.summary import Summary
 
 NAME = ".mailgate-build.json"
 THREADS = ".mailgate-build.threads"
-VERSION = 3
+VERSION = 4
 
 
 class _PlainUnpickler(pickle.Unpickler):
@@ -55,17 +55,21 @@ def load(root: Path) -> dict | None:
     return data
 
 
-def save(root: Path, *, code: str, config: str, today: str, summaries: dict[int, Summary],
-         authorities: dict[str, str], letters: str) -> None:
+def save(root: Path, *, code: str, config: str, today: str, summaries: dict[int, Summary] | None,
+         authorities: dict[str, str], letters: str, watermark: str | None, threads: int = 0) -> None:
     """Written last, each through a temporary file. A build that dies half way leaves the previous
-    manifest, so the next build redoes whatever changed since then."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.fast = True  # plain tuples, no shared or recursive objects: skip the (slow) memo
-    pickler.dump([tuple(s) for s in summaries.values()])
-    _replace(root / THREADS, buffer.getbuffer())
-    header = {"version": VERSION, "code": code, "config": config, "today": today, "threads": len(summaries),
-              "authorities": authorities, "letters": letters}
+    manifest, so the next build redoes whatever changed since then. `summaries=None` keeps the
+    summaries file (of `threads` entries) and moves only the header (watermark, day)."""
+    if summaries is not None:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=5)
+        pickler.fast = True  # plain tuples, no shared or recursive objects: skip the (slow) memo
+        pickler.dump([tuple(s) for s in summaries.values()])
+        _replace(root / THREADS, buffer.getbuffer())
+        threads = len(summaries)
+    # watermark: the newest thread.updated_at when the build began; the next build reads what is newer.
+    header = {"version": VERSION, "code": code, "config": config, "today": today, "threads": threads,
+              "authorities": authorities, "letters": letters, "watermark": watermark}
     _replace(root / NAME, json.dumps(header, ensure_ascii=False, indent=1).encode())
 
 

@@ -12,6 +12,8 @@ from typing import Iterable, Iterator
 
 import sqlalchemy as sa
 
+from store.models import UTCDateTime
+
 PUBLISHED_KINDS = ("foi", "report")  # "letter" is private: only counted, never shown
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -73,7 +75,7 @@ class MessageView:
 
 @dataclass(slots=True)
 class ThreadRow:
-    """One publishable thread: its row in the thread table plus a cheap count of its messages."""
+    """One publishable thread: its row in the thread table."""
 
     id: int
     kind: str
@@ -85,8 +87,7 @@ class ThreadRow:
     created_at: str
     sent_at: str | None
     last_activity_at: str
-    message_count: int  # all rows, hidden ones too: only used to notice change
-    max_message_id: int
+    updated_at: str  # bumped on any change to the thread, its messages or files: only used to notice change
 
 
 @dataclass(slots=True)
@@ -100,31 +101,73 @@ def load_authorities(conn: sa.Connection) -> dict[int, AuthorityView]:
     return {r[0]: AuthorityView(r[0], r[1], r[2], r[3] or "", r[4] or "") for r in rows}
 
 
-def scan_threads(conn: sa.Connection) -> dict[int, tuple]:
-    """Every publishable thread as a plain tuple in ThreadRow's field order, keyed by id.
+ROW_COLUMNS = ("t.id, t.kind, t.title, t.state, t.awaiting_classification, t.authority_id, t.citizen_name,"
+               " t.created_at, t.sent_at, t.last_activity_at, t.updated_at")
 
-    This is what an incremental build compares with the manifest, so it is kept lean: the
-    message aggregate reads only the thread_id index (no table rows), and rows stay tuples.
-    """
-    aggregate = "SELECT thread_id, COUNT(*), MAX(id) FROM thread_message GROUP BY thread_id"
-    query = ("SELECT t.id, t.kind, t.title, t.state, t.awaiting_classification, t.authority_id, t.citizen_name,"
-             " t.created_at, t.sent_at, t.last_activity_at FROM thread t WHERE " + PUBLISHABLE + " ORDER BY t.id")
-    strings = conn.dialect.name == "sqlite"  # SQLite hands back dates as sortable strings already
+
+def _row(r, strings: bool) -> tuple:
+    if strings:  # SQLite hands back dates as sortable strings already
+        return (*r[:4], bool(r[4]), r[5], r[6] or "", *r[7:])
+    return (*r[:4], bool(r[4]), r[5], r[6] or "", *(iso(v) for v in r[7:]))
+
+
+def scan_threads(conn: sa.Connection) -> dict[int, tuple]:
+    """Every publishable thread as a plain tuple in ThreadRow's field order, keyed by id (for a full build)."""
+    query = "SELECT " + ROW_COLUMNS + " FROM thread t WHERE " + PUBLISHABLE + " ORDER BY t.id"
+    strings = conn.dialect.name == "sqlite"
     if strings:  # straight from the driver: SQLAlchemy's per-row overhead is most of this scan's time
         cursor = conn.connection.driver_connection.cursor()
-        counts = {tid: (n, top) for tid, n, top in cursor.execute(aggregate).fetchall()}
         result = cursor.execute(query.replace(":yes", "1").replace(":no", "0")).fetchall()
     else:
-        counts = {tid: (n, top) for tid, n, top in conn.exec_driver_sql(aggregate)}
         result = conn.execute(sa.text(query), FLAGS).all()
-    threads = {}
-    for r in result:
-        n, top = counts.get(r[0], (0, 0))
-        if strings:
-            threads[r[0]] = (*r[:4], bool(r[4]), r[5], r[6] or "", *r[7:], n, top)
-        else:
-            threads[r[0]] = (*r[:4], bool(r[4]), r[5], r[6] or "", iso(r[7]), iso(r[8]), iso(r[9]), n, top)
-    return threads
+    return {r[0]: _row(r, strings) for r in result}
+
+
+def load_rows(conn: sa.Connection, ids: Iterable[int]) -> dict[int, tuple]:
+    """The publishable ones among `ids`, as scan_threads gives them; the others are simply absent."""
+    strings = conn.dialect.name == "sqlite"
+    query = sa.text("SELECT " + ROW_COLUMNS + " FROM thread t WHERE t.id IN :ids AND " + PUBLISHABLE
+                    ).bindparams(sa.bindparam("ids", expanding=True))
+    rows = {}
+    for batch in chunked(sorted(ids), 900):
+        for r in conn.execute(query, {"ids": batch} | FLAGS):
+            rows[r[0]] = _row(r, strings)
+    return rows
+
+
+def newest_update(conn: sa.Connection) -> str | None:
+    """The latest thread.updated_at (an index lookup): the watermark the next incremental build starts from."""
+    return iso(conn.execute(sa.text("SELECT MAX(updated_at) FROM thread")).scalar())
+
+
+def updated_since(conn: sa.Connection, since: datetime) -> set[int]:
+    """Threads (public or not) whose row, messages or files changed after `since` (store.change_tracking)."""
+    query = sa.text("SELECT id FROM thread WHERE updated_at > :since").bindparams(
+        sa.bindparam("since", type_=UTCDateTime()))
+    return {r[0] for r in conn.execute(query, {"since": since})}
+
+
+def waiting_sent_between(conn: sa.Connection, first: datetime, last: datetime) -> set[int]:
+    """FOI requests still waiting for an answer that were sent in [first, last): their deadlines may pass."""
+    query = sa.text("SELECT id FROM thread WHERE kind = 'foi' AND state IN ('waiting_response', 'internal_review')"
+                    " AND awaiting_classification = :no AND sent_at >= :first AND sent_at < :last").bindparams(
+        sa.bindparam("first", type_=UTCDateTime()), sa.bindparam("last", type_=UTCDateTime()))
+    return {r[0] for r in conn.execute(query, {"first": first, "last": last, "no": False})}
+
+
+def threads_of(conn: sa.Connection, authority_ids: Iterable[int]) -> set[int]:
+    """Every thread addressed to one of these authorities (their name or address changed)."""
+    query = sa.text("SELECT id FROM thread WHERE authority_id IN :ids").bindparams(
+        sa.bindparam("ids", expanding=True))
+    return {r[0] for batch in chunked(sorted(authority_ids), 900) for r in conn.execute(query, {"ids": batch})}
+
+
+def count_public(conn: sa.Connection) -> int:
+    return conn.execute(sa.text("SELECT COUNT(*) FROM thread t WHERE " + PUBLISHABLE), FLAGS).scalar()
+
+
+def public_ids(conn: sa.Connection) -> set[int]:
+    return {r[0] for r in conn.execute(sa.text("SELECT t.id FROM thread t WHERE " + PUBLISHABLE), FLAGS)}
 
 
 def load_threads(conn: sa.Connection, rows: dict[int, tuple], ids: list[int]) -> Iterator[ThreadView]:
