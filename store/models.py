@@ -108,7 +108,7 @@ class Thread(SQLModel, table=True):
     awaiting_classification: bool = False
     created_at: datetime = _when()
     confirmed_at: Optional[datetime] = _when(nullable=True)
-    sent_at: Optional[datetime] = _when(nullable=True)
+    sent_at: Optional[datetime] = _when(nullable=True, index=True)  # deadlines are counted from it
     last_activity_at: datetime = _when(index=True)
     # Bumped by store.change_tracking whenever the thread, a message or a file of it
     # changes, so the archive rebuilds exactly the threads that changed.
