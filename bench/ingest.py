@@ -20,6 +20,7 @@ import asyncio
 import itertools
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -269,6 +270,13 @@ class PeakRSS(threading.Thread):
         return self.peak_kib / 1024, self.peak_pss_kib / 1024
 
 
+def messages_and_commits(log: Path) -> tuple[int, int]:
+    """What the gateways' store writers said when they stopped: messages, commits."""
+    found = [re.search(r"store writer \d+: (\d+) messages in (\d+) commits", line) for line in
+             log.read_text(errors="replace").splitlines()]
+    return sum(int(m[1]) for m in found if m), sum(int(m[2]) for m in found if m)
+
+
 def mailgate(env: dict[str, str], *args: str) -> str:
     done = subprocess.run([str(MAILGATE), *args], env=env, capture_output=True, text=True)
     if done.returncode:
@@ -355,6 +363,7 @@ def run_mailgate(args, home: Path) -> tuple[Run, dict]:
         client = send(port, args.messages, args.sessions, template, rcpt)
         cpu = cpu_seconds(process.pid) - cpu
         at_end = backlog(engine)
+        ingest_ended = time.perf_counter()
         if paused:
             os.kill(process.pid, signal.SIGCONT)
             started = time.perf_counter()
@@ -365,6 +374,7 @@ def run_mailgate(args, home: Path) -> tuple[Run, dict]:
                 break
             time.sleep(0.2)
         processed_after = time.perf_counter() - started
+        drained_after = time.perf_counter() - ingest_ended
         peak = sampler.finish()
         status = json.loads(mailgate(env, "status", "--json"))["inbound"]
         with engine.connect() as connection:
@@ -374,7 +384,10 @@ def run_mailgate(args, home: Path) -> tuple[Run, dict]:
         finished = status["received"] + status["processing"] == 0
         report = {"status": status, "stored": stored, "missing": len(missing), "backlog_at_end_of_ingest": at_end,
                   "processing_seconds": processed_after, "processing_finished": finished,
+                  "drained_seconds": drained_after,
                   "processing_rate": (status["done"] + status["held"]) / processed_after}
+        stop(process)  # the gateways log their writers' commit counts as they stop
+        report["commits"] = messages_and_commits(log)
         return Run(f"mailgate serve ({args.gateway_processes} gateway process"
                    f"{'es' if args.gateway_processes > 1 else ''})", client, peak, cpu), report
     finally:
@@ -430,6 +443,11 @@ def main() -> int:
           f"in {report['processing_seconds']:.1f} s = {report['processing_rate']:.0f} msg/s "
           + ("(from the first message sent, concurrently with ingest)" if args.processing == "concurrent"
              else "(after ingest, the actors' process paused until then)"))
+    print(f"backlog drained:           {report['drained_seconds']:.1f} s after the last 250")
+    messages, commits = report["commits"]
+    if commits:
+        print(f"store writer:              {messages:,} messages in {commits:,} commits "
+              f"({messages / commits:.1f} per commit, one fsync each)")
     print(f"store:                     {report['stored']:,} rows for {mailgate_run.client.acked:,} 250s; "
           f"{report['missing']} acknowledged ids missing; final status {report['status']}")
     lost = report["missing"] or report["stored"] != mailgate_run.client.acked

@@ -13,21 +13,23 @@ import socket
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Callable
 
-import dramatiq
 import sqlalchemy as sa
 
+from mailgate.addresses import AddressBook
 from mailgate.gateway import GatewayHandler, address_of, listening_socket, start_servers
 from mailgate.recipients import RecipientChecker
 from mailgate.settings import Settings
 from mailgate.store_writer import StoreWriter
-from processors.broker import install_broker
-from processors.context import Context, build_context, configure
-from processors.periodic import run_periodic_jobs
 from store.db import make_engine
-from store.migrate import upgrade
 from store.models import InboundMessage, InboundState, utcnow
+
+# The processors (jinja2, flanker, understanding, the actors), dramatiq and alembic are
+# imported only inside the functions that need them, after the gateway children are
+# forked: a child's memory is then the gateway's alone (see docs/performance.md).
 
 log = logging.getLogger(__name__)
 DRAIN_SECONDS = 30
@@ -35,6 +37,19 @@ DRAIN_SECONDS = 30
 RECLAIMED_AGE = timedelta(minutes=1)
 _POLL_SECONDS = 0.5
 SWITCH_INTERVAL = 0.0005
+# Ingest first: the actors run at a lower CPU priority than the gateways, so a burst is
+# answered at full speed and waits in the queue (the store) until there is CPU to spare.
+WORKER_NICENESS = 10
+
+
+@dataclass
+class GatewayContext:
+    """What a gateway needs; a processors Context has all of it, a gateway child only this."""
+
+    settings: Settings
+    engine: sa.Engine
+    addresses: AddressBook
+    enqueue: Callable[..., None]
 
 
 def open_sockets(settings: Settings, *, listen: bool = True) -> dict[str, socket.socket]:
@@ -45,37 +60,84 @@ def open_sockets(settings: Settings, *, listen: bool = True) -> dict[str, socket
     return sockets
 
 
-def start_workers(context: Context) -> dramatiq.Worker:
+def start_workers(context, niceness: int = 0):
+    """Start the actors' threads, `niceness` steps below this thread's CPU priority.
+
+    On Linux a nice value belongs to a thread and is inherited by the threads it
+    starts, so the worker threads are started from a helper thread that lowers its
+    own priority first; the gateway's threads in this process keep theirs.
+    """
+    import dramatiq
+
+    from processors.broker import install_broker
+
     broker = install_broker(context)
     worker = dramatiq.Worker(broker, worker_threads=context.settings.worker_threads, worker_timeout=200)
-    worker.start()
+    if not niceness:
+        worker.start()
+        return worker
+    failure: list[BaseException] = []
+
+    def start_niced() -> None:
+        try:
+            os.nice(niceness)
+        except OSError as exc:  # not fatal: only the priority is lost
+            log.warning("could not lower the workers' CPU priority: %s", exc)
+        try:
+            worker.start()
+        except BaseException as exc:
+            failure.append(exc)
+
+    starter = threading.Thread(target=start_niced, name="start-workers")
+    starter.start()
+    starter.join()
+    if failure:
+        raise failure[0]
     return worker
 
 
 def serve(settings: Settings, *, ready: threading.Event | None = None) -> None:
-    upgrade(settings.sqlalchemy_url)
-    if not settings.broker_url:
-        _reclaim_interrupted(settings)
     several = settings.gateway_processes > 1
     # With several gateways this process only reserves the ports (and resolves port 0);
     # each gateway listens on its own SO_REUSEPORT socket so that the kernel spreads
     # connections over them. (One shared socket would not: asyncio accepts up to 100
     # connections per wake-up, so one process would take a whole burst.)
     sockets = open_sockets(settings, listen=not several)
-    children = []
-    if several:
-        # Each gateway gets a process of its own and this one keeps the actors: their
-        # CPU-bound parsing would otherwise hold the GIL while SMTP clients wait for a 250.
-        children = [_fork_gateway(settings, sockets) for _ in range(settings.gateway_processes)]
-    context = configure(build_context(settings))
-    worker = start_workers(context)
+    children: list[int] = []
+    go_read, go_write = os.pipe() if several else (-1, -1)
     try:
-        asyncio.run(_serve_forever(context, sockets, ready, gateway_here=not children))
+        if several:
+            # Each gateway gets a process of its own and this one keeps the actors: their
+            # CPU-bound parsing would otherwise hold the GIL while SMTP clients wait for a
+            # 250. Forked before the migrations and the processors are imported, so that a
+            # child holds only the gateway; it waits for the store to be migrated.
+            children = [_fork_gateway(settings, sockets, go_read, go_write)
+                        for _ in range(settings.gateway_processes)]
+            os.close(go_read)
+        from store.migrate import upgrade
+
+        upgrade(settings.sqlalchemy_url)
+        if not settings.broker_url:
+            _reclaim_interrupted(settings)
+        if several:
+            os.write(go_write, b"g" * len(children))
+            os.close(go_write)
+            go_write = -1
+            os.nice(WORKER_NICENESS)  # this process only runs actors and timers now
+        from processors.context import build_context, configure
+
+        context = configure(build_context(settings))
+        worker = start_workers(context, niceness=0 if several else WORKER_NICENESS)
+        try:
+            asyncio.run(_serve_forever(context, sockets, ready, gateway_here=not several))
+        finally:
+            worker.stop(timeout=30_000)
+            context.engine.dispose()
     finally:
+        if go_write >= 0:
+            os.close(go_write)  # the children read end-of-file and leave
         for pid in children:
             _stop_child(pid)
-        worker.stop(timeout=30_000)
-        context.engine.dispose()
 
 
 def _reclaim_interrupted(settings: Settings) -> None:
@@ -95,6 +157,8 @@ def _reclaim_interrupted(settings: Settings) -> None:
 
 def run_worker(settings: Settings) -> None:
     """Actors only (scale-out with a Redis broker); stops on SIGTERM."""
+    from processors.context import build_context, configure
+
     context = configure(build_context(settings))
     worker = start_workers(context)
     stop = threading.Event()
@@ -107,7 +171,7 @@ def run_worker(settings: Settings) -> None:
 class Gateway:
     """SMTP/LMTP servers with their store writer, in one event loop."""
 
-    def __init__(self, context: Context):
+    def __init__(self, context: GatewayContext):  # or a processors Context, which has the same fields
         self.context = context
         # Its own engine: the commits that a 250 stands on are fsynced (durable_commits).
         self.writer = StoreWriter(make_engine(context.settings.sqlalchemy_url, durable_commits=True),
@@ -134,6 +198,7 @@ class Gateway:
         while (self.handler.in_flight or _open_sessions()) and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
         await self.writer.stop()
+        log.info("store writer %d: %d messages in %d commits", os.getpid(), self.writer.messages, self.writer.batches)
 
 
 def _stop_event() -> asyncio.Event:
@@ -144,12 +209,14 @@ def _stop_event() -> asyncio.Event:
     return stop
 
 
-async def _serve_forever(context: Context, sockets, ready, gateway_here: bool) -> None:
+async def _serve_forever(context, sockets, ready, gateway_here: bool) -> None:
     gateway = Gateway(context) if gateway_here else None
     if gateway:
         await gateway.start(sockets)
     stop = _stop_event()
     loop = asyncio.get_running_loop()
+    from processors.periodic import run_periodic_jobs
+
     await asyncio.to_thread(run_periodic_jobs, context)  # the start-up sweep: finish what a crash left
     timers = [loop.create_task(_every(context.settings.sweep_interval, lambda: run_periodic_jobs(context), stop))]
     if not gateway_here and not context.settings.broker_url:
@@ -181,7 +248,7 @@ class _NewInboundPoller:
     """With several gateway processes and the in-process broker, the children cannot
     reach this process's queue: pick up what they stored from the store itself."""
 
-    def __init__(self, context: Context):
+    def __init__(self, context):
         self.context = context
         with context.engine.connect() as connection:
             self.last_id = connection.execute(sa.select(sa.func.coalesce(sa.func.max(InboundMessage.id), 0))).scalar()
@@ -196,27 +263,54 @@ class _NewInboundPoller:
             self.last_id = max(self.last_id, inbound_id)
 
 
-def _fork_gateway(settings: Settings, sockets) -> int:
+def _fork_gateway(settings: Settings, sockets, go_read: int, go_write: int) -> int:
     pid = os.fork()
     if pid:
         return pid
     code = 0
     try:
+        os.close(go_write)
+        if os.read(go_read, 1) != b"g":  # the parent could not migrate the store, or stopped
+            os._exit(0)
+        os.close(go_read)
         reserved, sockets = sockets, {name: listening_socket(address_of(sock), f"MAILGATE_{name.upper()}", True)
                                       for name, sock in sockets.items()}
         for sock in reserved.values():
             sock.close()
-        context = build_context(settings)
-        if settings.broker_url:
-            install_broker(context)  # children enqueue straight to Redis
-        asyncio.run(_gateway_only(context, sockets))
+        asyncio.run(_gateway_only(gateway_context(settings), sockets))
     except BaseException:
         log.exception("gateway child failed")
         code = 1
     os._exit(code)
 
 
-async def _gateway_only(context: Context, sockets) -> None:
+def gateway_context(settings: Settings) -> GatewayContext:
+    """A gateway child's context: RCPT's reads, and enqueueing straight to Redis (with the
+    in-process broker the parent picks new rows up from the store instead)."""
+    enqueue: Callable[..., None] = lambda actor_name, *args, delay_ms=0: None
+    if settings.broker_url:
+        enqueue = _redis_enqueue(settings.broker_url)
+    return GatewayContext(settings, make_engine(settings.sqlalchemy_url, durable_commits=False),
+                          AddressBook(settings.secret_bytes, settings.domain), enqueue)
+
+
+def _redis_enqueue(url: str) -> Callable[..., None]:
+    """Enqueue by actor name: the actors (and all they import) need not be declared here."""
+    from dramatiq.message import Message
+
+    from processors.broker import QUEUE, redis_broker
+
+    broker = redis_broker(url)
+    broker.declare_queue(QUEUE)
+
+    def enqueue(actor_name: str, *args, delay_ms: int = 0) -> None:
+        broker.enqueue(Message(queue_name=QUEUE, actor_name=actor_name, args=args, kwargs={}, options={}),
+                       delay=delay_ms or None)
+
+    return enqueue
+
+
+async def _gateway_only(context: GatewayContext, sockets) -> None:
     gateway = Gateway(context)
     await gateway.start(sockets)
     await _stop_event().wait()
