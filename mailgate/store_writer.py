@@ -17,6 +17,7 @@ from typing import Any, Callable, Sequence
 import sqlalchemy as sa
 
 from store.models import InboundMessage, InboundState, utcnow
+from store.write_turns import lock_path
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +120,8 @@ class _SQLiteInsert:
     the CPU of the Core path per message. Values are converted by the columns' own
     SQLAlchemy types, so the rows are exactly what the Core path writes.
 
-    Several gateway processes take turns through a lock file: SQLite's own busy handler
+    Every writer to the file (gateways, workers, the CLI) takes turns through one lock file
+    (store/write_turns.py): SQLite's own busy handler
     polls, sleeping 1, 2, 5, 10… ms, and that sleep would go into every 250, while a
     process waiting in flock() is woken the moment the other one's commit returns.
     """
@@ -133,7 +135,7 @@ class _SQLiteInsert:
                         for name in _COLUMNS]
         self.connection: Any = None
         database = engine.url.database
-        self.lock = (os.open(f"{database}-gateway-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        self.lock = (os.open(lock_path(database), os.O_RDWR | os.O_CREAT, 0o600)
                      if database and database != ":memory:" and not database.startswith("file:") else -1)
 
     def __call__(self, batch: list[Received]) -> list[int]:

@@ -40,20 +40,23 @@ class MailSpec:
 
 
 def queue_mail(session: Session, context: Context, spec: MailSpec) -> Outbox:
-    existing = session.exec(select(Outbox).where(Outbox.dedupe_key == spec.dedupe_key)).first()
+    with session.no_autoflush:  # a read must not start the write transaction early (see below)
+        existing = session.exec(select(Outbox).where(Outbox.dedupe_key == spec.dedupe_key)).first()
     if existing is not None:
         return existing
+    # Render, build and sign before the row is flushed: on SQLite the flush takes the
+    # store's one write lock, and the gateways' commits (the 250s) wait for it.
     rendered = context.render_mail(spec.kind, **spec.values)
     subject, _, body = rendered.partition("\n")
     subject = subject.removeprefix("Subject:").strip()
     body = body.lstrip("\n")
     message_id = f"<{uuid.uuid4().hex}@{context.settings.domain}>"
+    raw = context.sign(_build(spec, subject, body, message_id))
     row = Outbox(dedupe_key=spec.dedupe_key, kind=spec.kind, thread_id=spec.thread_id, to_address=spec.to,
-                 from_address=spec.from_address, message_id_header=message_id, subject=subject)
+                 from_address=spec.from_address, message_id_header=message_id, subject=subject, raw=raw)
     session.add(row)
     session.flush()  # the id names the VERP address
     row.envelope_from = context.addresses.verp(row.id)
-    row.raw = context.sign(_build(spec, subject, body, message_id))
     session.info.setdefault("outbox_to_send", []).append(row.id)
     return row
 

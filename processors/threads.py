@@ -68,15 +68,21 @@ def record_incoming(session: Session, context: Context, thread: Thread, inbound:
         message_id_header=f"<{understood.message_id}>" if understood.message_id else "",
         notes=list(understood.notes), hidden=hidden or understood.kind == "spam",
         sent_at=understood.date or inbound.received_at)
-    redact = Redactor(session, context, thread)
+    with session.no_autoflush:
+        redact = Redactor(session, context, thread)
     fill_public_fields(message, redact)
-    session.add(message)
-    session.flush()
+    # Files to disk and their redaction before the flush, which on SQLite takes the write lock.
+    attachments = []
     for info in understood.attachments:
         sha256 = put_blob(context.settings.blob_dir, info.data)
-        attachment = Attachment(message_id=message.id, filename=info.filename, content_type=info.content_type,
+        attachment = Attachment(message_id=0, filename=info.filename, content_type=info.content_type,
                                 size=len(info.data), sha256=sha256, text=info.text or "", note=info.note or "")
         fill_public_attachment(attachment, info.data, redact)
+        attachments.append(attachment)
+    session.add(message)
+    session.flush()
+    for attachment in attachments:
+        attachment.message_id = message.id
         session.add(attachment)
     if message.kind in ("reply", "follow_up"):
         thread.last_activity_at = utcnow()

@@ -7,6 +7,8 @@ from typing import Iterator
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from store.write_turns import take_turns
+
 
 def make_engine(url: str, *, pool_size: int = 10, durable_commits: bool = True) -> sa.Engine:
     """`durable_commits=False` (SQLite only) is for workers: their commits reach the OS
@@ -29,6 +31,7 @@ def make_engine(url: str, *, pool_size: int = 10, durable_commits: bool = True) 
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
+        take_turns(engine)
         return engine
     return sa.create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
 

@@ -1,0 +1,94 @@
+"""Writers to one SQLite file take turns through a lock file, so a waiting writer wakes at once.
+
+SQLite lets one writer in at a time; the others wait in its busy handler, which
+sleeps 1, 2, 5 … 100 ms between tries. A gateway whose commit (and so its 250s)
+collides with a worker's transaction would sleep far longer than the transaction
+lasts. Instead every write transaction first takes an exclusive flock() on
+`<database>-write-lock` (one open file per connection, so threads of one process
+exclude each other too) and gives it back once the commit or rollback has
+returned; a waiter in flock() is woken at that moment. Reads take nothing.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+READ_ONLY = ("SELECT", "PRAGMA", "WITH", "EXPLAIN")
+
+
+def lock_path(database: str) -> str:
+    return f"{database}-write-lock"
+
+
+@dataclass
+class _Turn:
+    fd: int
+    held: bool = False
+
+    def take(self) -> None:
+        if not self.held:
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+            self.held = True
+
+    def give_back(self) -> None:
+        if self.held:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            self.held = False
+
+
+_turns: dict[int, _Turn] = {}  # id(DBAPI connection) → its turn
+
+
+def take_turns(engine: sa.Engine) -> None:
+    """Install turn-taking on a SQLite engine backed by a file (in-memory databases need none)."""
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = lock_path(database)
+
+    @sa.event.listens_for(engine, "connect")
+    def _open(dbapi_connection, _record):
+        _turns[id(dbapi_connection)] = _Turn(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+
+    @sa.event.listens_for(engine, "close")
+    def _close(dbapi_connection, _record):
+        turn = _turns.pop(id(dbapi_connection), None)
+        if turn is not None:
+            turn.give_back()
+            os.close(turn.fd)
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _before_write(connection, _cursor, statement, _parameters, _context, _executemany):
+        if statement.lstrip()[:7].upper().startswith(READ_ONLY):
+            return
+        turn = _turns.get(id(connection.connection.dbapi_connection))
+        if turn is not None:
+            turn.take()
+
+    dialect = engine.dialect
+    commit, rollback = dialect.do_commit, dialect.do_rollback
+
+    def do_commit(dbapi_connection):
+        try:
+            commit(dbapi_connection)
+        finally:
+            _give_back(dbapi_connection)
+
+    def do_rollback(dbapi_connection):
+        try:
+            rollback(dbapi_connection)
+        finally:
+            _give_back(dbapi_connection)
+
+    dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
+
+
+def _give_back(dbapi_connection) -> None:
+    # SQLAlchemy hands do_commit its pool proxy; the turn is keyed by the sqlite3 connection inside.
+    raw = getattr(dbapi_connection, "dbapi_connection", dbapi_connection)
+    turn = _turns.get(id(raw))
+    if turn is not None:
+        turn.give_back()
