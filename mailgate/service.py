@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from mailgate.addresses import AddressBook
 from mailgate.gateway import GatewayHandler, address_of, listening_socket, start_servers
+from mailgate.ingest_first import IngestActivity
 from mailgate.recipients import RecipientChecker
 from mailgate.settings import Settings
 from mailgate.store_writer import StoreWriter
@@ -104,6 +105,7 @@ def serve(settings: Settings, *, ready: threading.Event | None = None) -> None:
     # connections per wake-up, so one process would take a whole burst.)
     sockets = open_sockets(settings, listen=not several)
     children: list[int] = []
+    activity = IngestActivity()  # shared with the gateway children: made before they are forked
     go_read, go_write = os.pipe() if several else (-1, -1)
     try:
         if several:
@@ -111,7 +113,7 @@ def serve(settings: Settings, *, ready: threading.Event | None = None) -> None:
             # CPU-bound parsing would otherwise hold the GIL while SMTP clients wait for a
             # 250. Forked before the migrations and the processors are imported, so that a
             # child holds only the gateway; it waits for the store to be migrated.
-            children = [_fork_gateway(settings, sockets, go_read, go_write)
+            children = [_fork_gateway(settings, sockets, go_read, go_write, activity)
                         for _ in range(settings.gateway_processes)]
             os.close(go_read)
         from store.migrate import upgrade
@@ -127,9 +129,10 @@ def serve(settings: Settings, *, ready: threading.Event | None = None) -> None:
         from processors.context import build_context, configure
 
         context = configure(build_context(settings))
+        context.before_work = activity.wait_for_quiet
         worker = start_workers(context, niceness=0 if several else WORKER_NICENESS)
         try:
-            asyncio.run(_serve_forever(context, sockets, ready, gateway_here=not several))
+            asyncio.run(_serve_forever(context, sockets, ready, gateway_here=not several, activity=activity))
         finally:
             worker.stop(timeout=30_000)
             context.engine.dispose()
@@ -171,8 +174,10 @@ def run_worker(settings: Settings) -> None:
 class Gateway:
     """SMTP/LMTP servers with their store writer, in one event loop."""
 
-    def __init__(self, context: GatewayContext):  # or a processors Context, which has the same fields
+    def __init__(self, context: GatewayContext, activity: IngestActivity | None = None):
+        # context: or a processors Context, which has the same fields
         self.context = context
+        self.activity = activity
         # Its own engine: the commits that a 250 stands on are fsynced (durable_commits).
         self.writer = StoreWriter(make_engine(context.settings.sqlalchemy_url, durable_commits=True),
                                   after_commit=self._enqueue)
@@ -180,6 +185,8 @@ class Gateway:
         self.servers: list = []
 
     def _enqueue(self, ids) -> None:
+        if self.activity is not None:
+            self.activity.touch()
         for inbound_id in ids:
             self.context.enqueue("process_inbound", inbound_id)
 
@@ -209,8 +216,8 @@ def _stop_event() -> asyncio.Event:
     return stop
 
 
-async def _serve_forever(context, sockets, ready, gateway_here: bool) -> None:
-    gateway = Gateway(context) if gateway_here else None
+async def _serve_forever(context, sockets, ready, gateway_here: bool, activity: IngestActivity) -> None:
+    gateway = Gateway(context, activity) if gateway_here else None
     if gateway:
         await gateway.start(sockets)
     stop = _stop_event()
@@ -263,7 +270,7 @@ class _NewInboundPoller:
             self.last_id = max(self.last_id, inbound_id)
 
 
-def _fork_gateway(settings: Settings, sockets, go_read: int, go_write: int) -> int:
+def _fork_gateway(settings: Settings, sockets, go_read: int, go_write: int, activity: IngestActivity) -> int:
     pid = os.fork()
     if pid:
         return pid
@@ -277,7 +284,7 @@ def _fork_gateway(settings: Settings, sockets, go_read: int, go_write: int) -> i
                                       for name, sock in sockets.items()}
         for sock in reserved.values():
             sock.close()
-        asyncio.run(_gateway_only(gateway_context(settings), sockets))
+        asyncio.run(_gateway_only(gateway_context(settings), sockets, activity))
     except BaseException:
         log.exception("gateway child failed")
         code = 1
@@ -310,8 +317,8 @@ def _redis_enqueue(url: str) -> Callable[..., None]:
     return enqueue
 
 
-async def _gateway_only(context: GatewayContext, sockets) -> None:
-    gateway = Gateway(context)
+async def _gateway_only(context: GatewayContext, sockets, activity: IngestActivity) -> None:
+    gateway = Gateway(context, activity)
     await gateway.start(sockets)
     await _stop_event().wait()
     await gateway.drain()

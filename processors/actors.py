@@ -11,11 +11,15 @@ from processors.context import current
 
 
 def process_inbound(inbound_id: int) -> None:
-    inbound.process_inbound(current(), inbound_id)
+    context = current()
+    context.before_work()
+    inbound.process_inbound(context, inbound_id)
 
 
 def deliver_outbound(outbox_id: int) -> None:
-    delivery.deliver_outbound(current(), outbox_id)
+    context = current()
+    context.before_work()
+    delivery.deliver_outbound(context, outbox_id)
 
 
 ACTORS = (process_inbound, deliver_outbound)

@@ -28,6 +28,9 @@ class Context:
     mail_templates: jinja2.Environment
     enqueue: Callable[..., None] = field(default=lambda actor_name, *args, delay_ms=0: None)
     dkim_key: bytes | None = None
+    # Called by each actor before it starts; `serve` makes it wait while the gateways are
+    # busy acknowledging mail (mailgate/ingest_first.py). Elsewhere it returns at once.
+    before_work: Callable[[], object] = field(default=lambda: None)
 
     def sign(self, raw: bytes) -> bytes:
         """DKIM-sign a composed mail when a key is configured (relaxed/relaxed, rsa-sha256)."""
