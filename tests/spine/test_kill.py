@@ -26,6 +26,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.harness import free_port
+
 pytestmark = pytest.mark.slow
 
 MAILGATE = Path(sys.executable).parent / "mailgate"
@@ -34,47 +36,9 @@ MESSAGES = 1_000
 KILL_AT = 400  # acknowledgements
 SESSIONS = 8
 DRAIN_SECONDS = 120
-POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-REDIS_URL = "redis://127.0.0.1:6379/13"
 
 
-# -- the backends -------------------------------------------------------------------------------------
-
-
-def _require(name: str, host: str, port: int) -> None:
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return
-    except OSError:
-        message = f"{name} is not reachable on {host}:{port}"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (required in CI)")
-        pytest.skip(message)
-
-
-@pytest.fixture
-def fresh_postgres():
-    _require("PostgreSQL", "127.0.0.1", 5432)
-    name = f"mailgate_kill_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-@pytest.fixture
-def fresh_redis():
-    _require("Redis", "127.0.0.1", 6379)
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    client.flushdb()
-    yield REDIS_URL
-    client.flushdb()
-    client.close()
+# -- the backends (fresh PostgreSQL database and Redis db: tests/conftest.py) ------------------------
 
 
 @pytest.fixture(params=[
@@ -86,20 +50,14 @@ def environment(request, tmp_path) -> dict[str, str]:
     backend, gateways = request.param
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAILGATE_")}
     env.update(MAILGATE_HOME=str(tmp_path / "home"), MAILGATE_SWEEP_INTERVAL="1",
-               MAILGATE_GATEWAY_PROCESSES=str(gateways), MAILGATE_SMTP=f"127.0.0.1:{_free_port()}")
+               MAILGATE_GATEWAY_PROCESSES=str(gateways), MAILGATE_SMTP=f"127.0.0.1:{free_port()}")
     if backend == "postgres_redis":
-        env.update(MAILGATE_DATABASE_URL=request.getfixturevalue("fresh_postgres"),
-                   MAILGATE_BROKER_URL=request.getfixturevalue("fresh_redis"))
+        env.update(MAILGATE_DATABASE_URL=request.getfixturevalue("postgres_url"),
+                   MAILGATE_BROKER_URL=request.getfixturevalue("redis_url"))
     return env
 
 
 # -- the service and its senders ----------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def cli(env: dict[str, str], *args: str) -> str:
