@@ -61,6 +61,7 @@ def serve(ctx: click.Context, smtp: str | None, lmtp: str | None) -> None:
             raise click.ClickException(str(exc).replace("MAILGATE_", "--").lower()) from None
     logging.getLogger().setLevel(logging.INFO)
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every connection at INFO
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its plugin set-up is not news
     click.echo(f"mailgate serving SMTP on {settings.smtp}" + (f", LMTP on {settings.lmtp}" if settings.lmtp else "")
                + f"; store {settings.sqlalchemy_url.split('@')[-1]}; "
                + (f"broker {settings.broker_url}" if settings.broker_url else "in-process broker")
