@@ -59,6 +59,7 @@ def censor_add(ctx: click.Context, pattern: str, regex: bool, replacement: str, 
 @censor.command("list")
 @click.pass_context
 def censor_list(ctx: click.Context) -> None:
+    """The rules, each with its scope and note."""
     from store.models import CensorRule
 
     context = context_of(ctx)
