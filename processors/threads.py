@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from mailgate.routes import Route
@@ -55,11 +56,8 @@ def thread_by_references(session: Session, understood: Understood) -> Thread | N
 
 def record_incoming(session: Session, context: Context, thread: Thread, inbound: InboundMessage,
                     understood: Understood, kind: str | None = None, hidden: bool = False) -> ThreadMessage | None:
-    """Add the message to the thread once (None if this inbound is already there)."""
-    already = session.exec(select(ThreadMessage).where(ThreadMessage.thread_id == thread.id,
-                                                       ThreadMessage.inbound_id == inbound.id)).first()
-    if already is not None:
-        return None
+    """Add the message to the thread once (None if this inbound, or an identical resend of
+    it, is already there)."""
     message = ThreadMessage(
         thread_id=thread.id, inbound_id=inbound.id, direction="incoming",
         kind=kind or KIND_OF_INCOMING.get(understood.kind, "reply"),
@@ -79,6 +77,15 @@ def record_incoming(session: Session, context: Context, thread: Thread, inbound:
                                 size=len(info.data), sha256=sha256, text=info.text or "", note=info.note or "")
         fill_public_attachment(attachment, info.data, redact)
         attachments.append(attachment)
+    # Now, and only now, lock the thread: two workers holding two copies of one resent
+    # message must not both see "not there yet" (a row lock on PostgreSQL, the write lock
+    # on SQLite, held only for the few statements that follow).
+    session.execute(sa.update(Thread).where(Thread.id == thread.id).values(id=Thread.id)
+                    .execution_options(synchronize_session=False))
+    already = session.exec(select(ThreadMessage.id).where(ThreadMessage.thread_id == thread.id,
+                                                          ThreadMessage.inbound_id == inbound.id)).first()
+    if already is not None or is_resend(session, thread, understood):
+        return None
     session.add(message)
     session.flush()
     for attachment in attachments:
@@ -87,6 +94,17 @@ def record_incoming(session: Session, context: Context, thread: Thread, inbound:
     if message.kind in ("reply", "follow_up"):
         thread.last_activity_at = utcnow()
     return message
+
+
+def is_resend(session: Session, thread: Thread, understood: Understood) -> bool:
+    """A sender that never saw our 250 (a dropped connection, our crash) sends the same
+    message again: same Message-ID, same text. It is stored (every 250 is) but shown once."""
+    if not understood.message_id:
+        return False
+    twin = session.exec(select(ThreadMessage.id).where(
+        ThreadMessage.thread_id == thread.id, ThreadMessage.message_id_header == f"<{understood.message_id}>",
+        ThreadMessage.body_text == understood.new_text)).first()
+    return twin is not None
 
 
 def latest_message_ids(session: Session, thread: Thread) -> tuple[str | None, list[str]]:

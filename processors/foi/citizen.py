@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from processors.context import Context
 from store.foi_states import classification
@@ -74,11 +74,15 @@ def send_follow_up(session: Session, context: Context, thread: Thread, inbound: 
     in_reply_to, references = latest_message_ids(session, thread)
     request_address = context.addresses.authority_facing(thread.id)
     outbox = queue_mail(session, context, MailSpec(
-        dedupe_key=f"follow-up:{inbound.id}", kind="foi_follow_up", to=authority.email, thread_id=thread.id,
+        # Keyed by the citizen's own Message-ID when there is one, so a resend is sent once.
+        dedupe_key=(f"follow-up:{thread.id}:{understood.message_id}" if understood.message_id
+                    else f"follow-up:{inbound.id}"), kind="foi_follow_up", to=authority.email, thread_id=thread.id,
         from_address=request_address, from_name=thread.citizen_name, written_by_a_person=True,
         in_reply_to=in_reply_to, references=references,
         values={"thread": thread, "text": text, "request_address": request_address,
                 "internal_review": thread.state == "internal_review"}))
+    if session.exec(select(ThreadMessage.id).where(ThreadMessage.outbox_id == outbox.id)).first() is not None:
+        return  # a resend of a follow-up already sent: nothing new
     message = ThreadMessage(thread_id=thread.id, inbound_id=inbound.id, outbox_id=outbox.id, direction="outgoing",
                             kind="follow_up", from_name=thread.citizen_name, subject=outbox.subject, body_text=text,
                             quoted_text=understood.quoted_text, message_id_header=outbox.message_id_header,

@@ -195,3 +195,24 @@ def test_the_requester_writing_to_the_general_address_is_held_not_published(serv
     service.wait_idle()
     assert "Acacia" not in " ".join(m.public_body for m in messages(service, thread.id))
     assert "requester" in held(service)[0].reason
+
+
+def test_a_resent_reply_is_stored_but_shown_and_notified_once(service, relay):
+    thread = make_thread(service)
+    address = service.context.addresses.authority_facing(thread.id)
+    raw = (f"From: Clerk <clerk@ambridge-parish.example>\r\nTo: {address}\r\nSubject: Re: Verges\r\n"
+           "Message-ID: <once@ambridge-parish.example>\r\n\r\nTwice a year.\r\n").encode()
+    for _ in range(2):  # the clerk's server never saw our first 250 and sent it again
+        service.send(raw, "clerk@ambridge-parish.example", [address])
+    service.wait_idle()
+    assert [m.kind for m in messages(service, thread.id)] == ["request", "reply"]
+    assert len([m for m in relay.to(CITIZEN) if "New response" in m.message["Subject"]]) == 1
+
+
+def test_a_resent_follow_up_goes_to_the_authority_once(service, relay):
+    thread = make_thread(service)
+    before = len(relay.to("clerk@ambridge-parish.example"))
+    for _ in range(2):
+        citizen_mail(service, thread.id, "Could you also send the 2024 schedule?")
+    assert len(relay.to("clerk@ambridge-parish.example")) == before + 1
+    assert [m.kind for m in messages(service, thread.id)].count("follow_up") == 1

@@ -257,12 +257,14 @@ def test_kill_9_loses_nothing_that_got_a_250_and_processes_it_exactly_once(envir
     # One that was stored but killed before its 250 reached the sender was sent again:
     # two copies then, as with any SMTP sender that never saw the 250 (RFC 5321 §6.1).
     assert all(1 <= len(ids) <= 2 for ids in copies.values())
-    # Every stored message is done, and in its thread exactly once, with its own text.
+    # Every stored message is done, and every message is in its thread exactly once: a
+    # resent copy (same Message-ID, same text) is kept in the store but not shown twice.
     assert {row.state for row in inbound} == {"done"}
     assert not [i for i, bodies in per_inbound.items() if len(bodies) != 1], "an inbound message recorded twice"
-    assert set(per_inbound) == {row.id for row in inbound}, "a stored message never reached its thread"
     for marker, ids in copies.items():
-        assert all(marker in per_inbound[i][0] for i in ids)
+        shown = [i for i in ids if i in per_inbound]
+        assert len(shown) == 1, f"{marker}: in the thread {len(shown)} times"
+        assert marker in per_inbound[shown[0]][0]
     resent_twice = sum(1 for ids in copies.values() if len(ids) == 2)
     print(f"\n{len(before_kill)} acknowledged before the kill, {MESSAGES - len(before_kill)} sent again, "
-          f"{resent_twice} of them stored twice (stored but killed before the 250)")
+          f"{resent_twice} of them stored twice (stored but killed before the 250), each shown once")
