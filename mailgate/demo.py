@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import smtplib
 import tempfile
+import time
 from email.message import EmailMessage
 from email.utils import make_msgid
 from importlib.resources import files
@@ -17,6 +18,7 @@ import click
 from sqlmodel import Session, select
 
 from mailgate.embedded import BackgroundService, MailCatcher
+from mailgate.recipients import CACHE_SECONDS
 from mailgate.settings import load_settings
 from store.authorities import import_authorities
 from store.models import HeldMessage, Thread, ThreadMessage, WhoMayPost
@@ -128,6 +130,7 @@ def _conversation(service: BackgroundService, catcher: MailCatcher, domain: str)
         thread.who_may_post = WhoMayPost.NOBODY
         session.add(thread)
         session.commit()
+    time.sleep(CACHE_SECONDS)  # RCPT trusts what it read about a thread for this long
     try:
         _send(service, mail("Spammer <spam@spam.example>", request_address, "Buy now", "..."), request_address)
     except smtplib.SMTPRecipientsRefused as refused:
