@@ -139,13 +139,15 @@ class BackgroundService:
         deadline = time.monotonic() + timeout
         engine = self.context.engine
         while time.monotonic() < deadline:
+            # One statement, so one snapshot: with separate counts a row moving from
+            # pending to sending between two of them would be missed by both.
+            unfinished_inbound = (sa.select(sa.func.count()).select_from(InboundMessage)
+                                  .where(InboundMessage.state.in_(InboundState.UNFINISHED)).scalar_subquery())
+            unsent_outbox = (sa.select(sa.func.count()).select_from(Outbox).where(sa.or_(
+                Outbox.state == OutboxState.SENDING,
+                sa.and_(Outbox.state == OutboxState.PENDING, Outbox.attempts == 0)))).scalar_subquery()
             with engine.connect() as connection:
-                busy = connection.execute(sa.select(sa.func.count()).select_from(InboundMessage).where(
-                    InboundMessage.state.in_(InboundState.UNFINISHED))).scalar()
-                busy += connection.execute(sa.select(sa.func.count()).select_from(Outbox).where(
-                    Outbox.state == OutboxState.SENDING)).scalar()
-                busy += connection.execute(sa.select(sa.func.count()).select_from(Outbox).where(
-                    Outbox.state == OutboxState.PENDING, Outbox.attempts == 0)).scalar()
+                busy = connection.execute(sa.select(unfinished_inbound + unsent_outbox)).scalar()
             if not busy:
                 return
             time.sleep(0.05)
