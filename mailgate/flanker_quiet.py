@@ -7,7 +7,7 @@ flanker's own modules, which fails on a read-only install and dirties it
 otherwise. We build the tables in memory (`write_tables=False`) with ply's error
 log silenced, once per process, before anything else imports flanker.
 
-Always import flanker as ``from mailgate.flanker_quiet import mime, address``.
+Always import flanker as ``from mailgate.flanker_quiet import address``.
 """
 from __future__ import annotations
 
@@ -46,10 +46,9 @@ _import_flanker_quietly()
 logging.getLogger("flanker").setLevel(logging.ERROR)
 
 with warnings.catch_warnings():
-    # flanker imports `imghdr` and webob imports `cgi`, both deprecated in 3.11+:
-    # their warnings are about those packages, not anything mailgate can act on.
+    # flanker imports webob, which imports `cgi` (deprecated in 3.11+): a warning
+    # about those packages, not anything mailgate can act on.
     warnings.simplefilter("ignore", DeprecationWarning)
-    from flanker import mime  # noqa: E402
     from flanker.addresslib import address  # noqa: E402
 
-__all__ = ["mime", "address"]
+__all__ = ["address"]

@@ -11,10 +11,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from mailgate.addresses import AddressBook
-from mailgate.routes import Route, resolve, why_unresolved
+from mailgate.routes import THREAD_ROUTES, Route, resolve, why_unresolved
 from store.models import Authority, Thread, WhoMayPost
-
-THREAD_ROUTES = ("thread_authority", "thread_citizen", "confirm")
 
 
 @dataclass(frozen=True)
@@ -103,7 +101,9 @@ class RecipientChecker:
         if route.name == "confirm":
             return accept(route) if thread.state == "awaiting_confirmation" else refuse(
                 f"request {thread.id} is already confirmed; there is nothing to confirm at <{route.address}>")
-        return self._who_may_post(thread, route, mail_from)
+        closed = why_closed(thread.id, thread.title, thread.who_may_post, thread.state, thread.authority_domain,
+                            route.name, mail_from)
+        return refuse(closed) if closed else accept(route)
 
     def _threads(self, candidates: tuple[int, ...], load: bool) -> list[ThreadFacts] | None:
         if not candidates:
@@ -126,16 +126,22 @@ class RecipientChecker:
         self._cache[candidates] = (now + self.cache_seconds, threads)
         return threads
 
-    def _who_may_post(self, thread: ThreadFacts, route: Route, mail_from: str) -> Verdict:
-        if thread.who_may_post == WhoMayPost.NOBODY or thread.state == "user_withdrawn":
-            return refuse(f"request {thread.id} ({thread.title!r}) is closed and no longer accepts "
-                          "mail; please write to the service's general address if you need to reach us")
-        if thread.who_may_post == WhoMayPost.AUTHORITY_ONLY and route.name == "thread_authority":
-            sender_domain = mail_from.rpartition("@")[2].lower()
-            if thread.authority_domain is None or not same_organisation(sender_domain, thread.authority_domain):
-                return refuse(f"request {thread.id} ({thread.title!r}) has been quiet for a long time and now "
-                              "only accepts replies from the authority's own mail domain")
-        return accept(route)
+
+def why_closed(thread_id: int, title: str, who_may_post: str, state: str, authority_domain: str | None,
+               route_name: str, mail_from: str) -> str | None:
+    """Why this sender may not write into this thread now, or None. The one rule, asked at
+    RCPT (to refuse) and again in processing (to hold what was accepted just before a close)."""
+    if route_name == "confirm":
+        return None
+    if who_may_post == WhoMayPost.NOBODY or state == "user_withdrawn":
+        return (f"request {thread_id} ({title!r}) is closed and no longer accepts mail; please write to "
+                "the service's general address if you need to reach us")
+    if who_may_post == WhoMayPost.AUTHORITY_ONLY and route_name == "thread_authority":
+        sender_domain = mail_from.rpartition("@")[2].lower()
+        if authority_domain is None or not same_organisation(sender_domain, authority_domain):
+            return (f"request {thread_id} ({title!r}) has been quiet for a long time and now only accepts "
+                    "replies from the authority's own mail domain")
+    return None
 
 
 def same_organisation(sender_domain: str, authority_domain: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,7 @@ class RoutePattern:
     local_part: str  # regex with named groups, matched against the whole local part
     description: str
 
-    @property
+    @cached_property  # asked for every RCPT: compile once
     def regex(self) -> re.Pattern[str]:
         return re.compile(self.local_part + r"\Z", re.IGNORECASE)
 
@@ -44,6 +45,10 @@ ROUTES: tuple[RoutePattern, ...] = (
     RoutePattern("postmaster", r"(?P<mailbox>postmaster|abuse)",
                  "RFC 5321/2142 role addresses, kept for an operator"),
 )
+
+
+# Routes whose address names a thread (id + token), as opposed to service addresses.
+THREAD_ROUTES = ("thread_authority", "thread_citizen", "confirm")
 
 
 @dataclass(frozen=True)

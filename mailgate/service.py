@@ -38,8 +38,8 @@ DRAIN_SECONDS = 30
 RECLAIMED_AGE = timedelta(minutes=1)
 _POLL_SECONDS = 0.5
 SWITCH_INTERVAL = 0.0005
-# Ingest first: the actors run at a lower CPU priority than the gateways, so a burst is
-# answered at full speed and waits in the queue (the store) until there is CPU to spare.
+# The actors run at a lower CPU priority than the gateways (besides waiting for quiet,
+# mailgate/ingest_first.py), so the 250s of a burst get the CPU first.
 WORKER_NICENESS = 10
 
 
@@ -296,18 +296,18 @@ def gateway_context(settings: Settings) -> GatewayContext:
     in-process broker the parent picks new rows up from the store instead)."""
     enqueue: Callable[..., None] = lambda actor_name, *args, delay_ms=0: None
     if settings.broker_url:
-        enqueue = _redis_enqueue(settings.broker_url)
+        enqueue = _redis_enqueue(settings.broker_url, settings.broker_namespace)
     return GatewayContext(settings, make_engine(settings.sqlalchemy_url, durable_commits=False),
                           AddressBook(settings.secret_bytes, settings.domain), enqueue)
 
 
-def _redis_enqueue(url: str) -> Callable[..., None]:
+def _redis_enqueue(url: str, namespace: str) -> Callable[..., None]:
     """Enqueue by actor name: the actors (and all they import) need not be declared here."""
     from dramatiq.message import Message
 
     from processors.broker import QUEUE, redis_broker
 
-    broker = redis_broker(url)
+    broker = redis_broker(url, namespace)
     broker.declare_queue(QUEUE)
 
     def enqueue(actor_name: str, *args, delay_ms: int = 0) -> None:

@@ -7,9 +7,7 @@ little; with no load a message is committed on its own at once.
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import logging
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
@@ -17,7 +15,7 @@ from typing import Any, Callable, Sequence
 import sqlalchemy as sa
 
 from store.models import InboundMessage, InboundState, utcnow
-from store.write_turns import lock_path
+from store.write_turns import turn_of
 
 log = logging.getLogger(__name__)
 
@@ -120,10 +118,8 @@ class _SQLiteInsert:
     the CPU of the Core path per message. Values are converted by the columns' own
     SQLAlchemy types, so the rows are exactly what the Core path writes.
 
-    Every writer to the file (gateways, workers, the CLI) takes turns through one lock file
-    (store/write_turns.py): SQLite's own busy handler
-    polls, sleeping 1, 2, 5, 10… ms, and that sleep would go into every 250, while a
-    process waiting in flock() is woken the moment the other one's commit returns.
+    The insert and commit happen in the connection's write turn (store/write_turns.py),
+    like every other writer of the file, so it never sleeps in SQLite's busy handler.
     """
 
     def __init__(self, engine: sa.Engine):
@@ -134,22 +130,20 @@ class _SQLiteInsert:
         self.convert = [table.c[name].type.dialect_impl(engine.dialect).bind_processor(engine.dialect)
                         for name in _COLUMNS]
         self.connection: Any = None
-        database = engine.url.database
-        self.lock = (os.open(lock_path(database), os.O_RDWR | os.O_CREAT, 0o600)
-                     if database and database != ":memory:" and not database.startswith("file:") else -1)
 
     def __call__(self, batch: list[Received]) -> list[int]:
-        if self.lock < 0:
-            return self._commit(batch)
-        fcntl.flock(self.lock, fcntl.LOCK_EX)
+        if self.connection is None:
+            self.connection = self.engine.raw_connection()  # WAL, synchronous=FULL: the engine's pragmas
+        turn = turn_of(self.connection)  # none for an in-memory database
+        if turn is not None:
+            turn.take()
         try:
             return self._commit(batch)
         finally:
-            fcntl.flock(self.lock, fcntl.LOCK_UN)
+            if turn is not None:
+                turn.give_back()
 
     def _commit(self, batch: list[Received]) -> list[int]:
-        if self.connection is None:
-            self.connection = self.engine.raw_connection()  # WAL, synchronous=FULL: the engine's pragmas
         now = utcnow()
         rows = [tuple(value if convert is None else convert(value) for convert, value in
                       zip(self.convert, _row(r, now).values())) for r in batch]
@@ -178,6 +172,3 @@ class _SQLiteInsert:
         if self.connection is not None:
             self.connection.close()
             self.connection = None
-        if self.lock >= 0:
-            os.close(self.lock)
-            self.lock = -1

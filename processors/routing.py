@@ -12,8 +12,8 @@ from typing import Callable
 
 from sqlmodel import Session
 
-from mailgate.recipients import same_organisation
-from mailgate.routes import Route, resolve
+from mailgate.recipients import why_closed
+from mailgate.routes import THREAD_ROUTES, Route, resolve
 from processors.bounces import receive_bounce
 from processors.context import Context
 from processors.foi.citizen import NotTheRequester, citizen_reply
@@ -22,9 +22,7 @@ from processors.foi.responses import receive_response
 from processors.holding_pen import hold
 from processors.threads import thread_by_references, thread_for_route
 from processors.understanding import Understood
-from store.models import Authority, InboundMessage, Thread, WhoMayPost
-
-THREAD_ROUTES = ("thread_authority", "thread_citizen", "confirm")
+from store.models import Authority, InboundMessage
 
 
 @dataclass
@@ -52,7 +50,9 @@ def on_thread_address(delivery: Delivery, route: Route) -> None:
     if match.thread is None:
         return delivery.hold(route.address, match.how, match.candidates)
     thread = match.thread
-    closed = why_closed(delivery.session, thread, route, delivery.inbound.mail_from)
+    authority = delivery.session.get(Authority, thread.authority_id) if thread.authority_id else None
+    closed = why_closed(thread.id, thread.title, thread.who_may_post, thread.state,
+                        authority.email_domain if authority else None, route.name, delivery.inbound.mail_from)
     if closed:
         # RCPT normally refuses these; this catches a thread closed while the mail was in flight.
         return delivery.hold(route.address, closed, [thread.id])
@@ -69,19 +69,6 @@ def on_thread_address(delivery: Delivery, route: Route) -> None:
     if match.how != "token":
         note += f" (matched by {match.how})"
     delivery.outcome.notes.append(note)
-
-
-def why_closed(session: Session, thread: Thread, route: Route, mail_from: str) -> str | None:
-    if route.name == "confirm":
-        return None
-    if thread.who_may_post == WhoMayPost.NOBODY:
-        return f"request {thread.id} is closed to new mail"
-    if thread.who_may_post == WhoMayPost.AUTHORITY_ONLY and route.name == "thread_authority":
-        authority = session.get(Authority, thread.authority_id) if thread.authority_id else None
-        sender_domain = mail_from.rpartition("@")[2].lower()
-        if authority is None or not same_organisation(sender_domain, authority.email_domain):
-            return f"request {thread.id} only accepts mail from its authority's domain"
-    return None
 
 
 def on_bounce(delivery: Delivery, route: Route) -> None:

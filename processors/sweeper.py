@@ -12,7 +12,6 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from processors.context import Context
-from processors.delivery import SENDING_LEASE
 from store.models import InboundMessage, InboundState, Outbox, OutboxState, utcnow
 
 STUCK_PROCESSING = timedelta(minutes=5)
@@ -48,5 +47,3 @@ def sweep(context: Context, *, received_older_than: timedelta = timedelta(second
         context.enqueue("deliver_outbound", outbox_id)
     return SweepResult(len(inbound_ids), len(outbox_ids))
 
-
-__all__ = ["sweep", "SweepResult", "SENDING_LEASE"]

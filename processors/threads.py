@@ -109,10 +109,9 @@ def is_resend(session: Session, thread: Thread, understood: Understood) -> bool:
 
 def latest_message_ids(session: Session, thread: Thread) -> tuple[str | None, list[str]]:
     """(In-Reply-To, References) for a new mail in this thread, oldest reference first."""
-    rows = session.exec(select(ThreadMessage.message_id_header, Outbox.message_id_header)
-                        .join(Outbox, ThreadMessage.outbox_id == Outbox.id, isouter=True)
-                        .where(ThreadMessage.thread_id == thread.id)
-                        .where(ThreadMessage.kind.in_(("request", "reply", "follow_up")))
-                        .order_by(ThreadMessage.sent_at, ThreadMessage.id)).all()
-    ids = [own or theirs for theirs, own in rows if own or theirs]
+    # An outgoing message carries its outbox mail's Message-ID, an incoming one the sender's.
+    ids = [mid for mid in session.exec(select(ThreadMessage.message_id_header)
+                                       .where(ThreadMessage.thread_id == thread.id)
+                                       .where(ThreadMessage.kind.in_(("request", "reply", "follow_up")))
+                                       .order_by(ThreadMessage.sent_at, ThreadMessage.id)).all() if mid]
     return (ids[-1] if ids else None), ids[-10:]

@@ -1,11 +1,7 @@
-"""Engine and sessions for SQLite (WAL, the embedded default) and PostgreSQL, same code."""
+"""Engines for SQLite (WAL, the embedded default) and PostgreSQL, same code."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Iterator
-
 import sqlalchemy as sa
-from sqlmodel import Session
 
 from store.write_turns import take_turns
 
@@ -34,15 +30,3 @@ def make_engine(url: str, *, pool_size: int = 10, durable_commits: bool = True) 
         take_turns(engine)
         return engine
     return sa.create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
-
-
-@contextmanager
-def session_scope(engine: sa.Engine) -> Iterator[Session]:
-    """A session that commits on success and rolls back on error."""
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise

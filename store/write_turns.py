@@ -86,9 +86,14 @@ def take_turns(engine: sa.Engine) -> None:
     dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
 
 
+def turn_of(connection) -> _Turn | None:
+    """The turn of a sqlite3 connection, or of SQLAlchemy's pool proxy around one: for
+    code that writes through the raw connection (the gateways' store writer)."""
+    raw = getattr(connection, "dbapi_connection", connection)
+    return _turns.get(id(raw))
+
+
 def _give_back(dbapi_connection) -> None:
-    # SQLAlchemy hands do_commit its pool proxy; the turn is keyed by the sqlite3 connection inside.
-    raw = getattr(dbapi_connection, "dbapi_connection", dbapi_connection)
-    turn = _turns.get(id(raw))
+    turn = turn_of(dbapi_connection)  # SQLAlchemy hands do_commit its pool proxy
     if turn is not None:
         turn.give_back()
