@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     broker_url: str = Field("", description="empty = in-process broker and worker threads; redis://… for scale-out")
     domain: str = Field("mailgate.localhost", description="the mail domain every mailgate address is under")
     secret: SecretStr = Field(SecretStr(""), description="site secret for address tokens; generated into $HOME/secret when unset")
+    broker_namespace: str = Field("mailgate", pattern=r"^[A-Za-z0-9_.:-]{1,64}$",
+                                  description="prefix of mailgate's Redis keys: several instances can share one Redis")
     smtp: str = Field("127.0.0.1:2525", description="SMTP listen address HOST:PORT")
     lmtp: str = Field("", description="LMTP listen address HOST:PORT (for Postfix/Exim); empty = off")
     relay: str = Field("", description="outbound smarthost HOST:PORT; empty = write to Maildir $HOME/outbox")

@@ -39,7 +39,7 @@ def redis_broker(url: str, namespace: str = "mailgate") -> dramatiq.Broker:
 def install_broker(context: Context) -> dramatiq.Broker:
     url = context.settings.broker_url
     if url.startswith(("redis://", "rediss://")):
-        broker: dramatiq.Broker = redis_broker(url)
+        broker: dramatiq.Broker = redis_broker(url, context.settings.broker_namespace)
     else:
         broker = StubBroker(middleware=_middleware())
     broker.declare_queue(QUEUE)

@@ -57,12 +57,22 @@ def postgres_url():
 @pytest.fixture
 def redis_url():
     require_service("Redis", "127.0.0.1", 6379)
+    return REDIS_URL
+
+
+@pytest.fixture
+def broker_namespace(redis_url):
+    """A Redis key prefix of this test's own, removed afterwards. (Flushing a shared
+    database instead would wipe the queues of another test run on the same machine.)"""
     import redis
 
-    client = redis.Redis.from_url(REDIS_URL)
-    client.flushdb()
-    yield REDIS_URL
-    client.flushdb()
+    namespace = f"mailgate-test-{uuid.uuid4().hex[:12]}"
+    yield namespace
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(f"{namespace}*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
 
 
 @pytest.fixture(params=["embedded", pytest.param("postgres_redis", marks=pytest.mark.postgres_redis)])
@@ -71,7 +81,8 @@ def backend(request, tmp_path):
     if request.param == "embedded":
         return {}
     return {"database_url": request.getfixturevalue("postgres_url"),
-            "broker_url": request.getfixturevalue("redis_url")}
+            "broker_url": request.getfixturevalue("redis_url"),
+            "broker_namespace": request.getfixturevalue("broker_namespace")}
 
 
 @pytest.fixture

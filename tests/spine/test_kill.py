@@ -53,7 +53,8 @@ def environment(request, tmp_path) -> dict[str, str]:
                MAILGATE_GATEWAY_PROCESSES=str(gateways), MAILGATE_SMTP=f"127.0.0.1:{free_port()}")
     if backend == "postgres_redis":
         env.update(MAILGATE_DATABASE_URL=request.getfixturevalue("postgres_url"),
-                   MAILGATE_BROKER_URL=request.getfixturevalue("redis_url"))
+                   MAILGATE_BROKER_URL=request.getfixturevalue("redis_url"),
+                   MAILGATE_BROKER_NAMESPACE=request.getfixturevalue("broker_namespace"))
     return env
 
 

@@ -7,7 +7,6 @@ idle worker does, must get the message once the heartbeat is stale.
 from __future__ import annotations
 
 import time
-import uuid
 
 import pytest
 from dramatiq.message import Message
@@ -17,8 +16,8 @@ from processors.broker import QUEUE, REDIS_HEARTBEAT_MS, redis_broker
 
 @pytest.mark.postgres_redis
 @pytest.mark.slow
-def test_a_dead_workers_message_comes_back_within_a_minute(redis_url):
-    namespace = f"mailgate-redelivery-{uuid.uuid4().hex[:8]}"
+def test_a_dead_workers_message_comes_back_within_a_minute(redis_url, broker_namespace):
+    namespace = broker_namespace
     dying, survivor = redis_broker(redis_url, namespace), redis_broker(redis_url, namespace)
     for broker in (dying, survivor):
         broker.declare_queue(QUEUE)

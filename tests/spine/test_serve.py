@@ -65,8 +65,9 @@ def test_sigterm_lets_an_smtp_transaction_in_progress_finish(tmp_path):
 
 
 @pytest.mark.postgres_redis
-def test_a_separate_worker_process_sends_what_the_cli_queued(tmp_path, postgres_url, redis_url):
-    env = environment(tmp_path, MAILGATE_DATABASE_URL=postgres_url, MAILGATE_BROKER_URL=redis_url)
+def test_a_separate_worker_process_sends_what_the_cli_queued(tmp_path, postgres_url, redis_url, broker_namespace):
+    env = environment(tmp_path, MAILGATE_DATABASE_URL=postgres_url, MAILGATE_BROKER_URL=redis_url,
+                      MAILGATE_BROKER_NAMESPACE=broker_namespace)
     mailgate(env, "import", "authorities", str(SAMPLE_AUTHORITIES))
     body = tmp_path / "body.txt"
     body.write_text("How often are the verges cut?\n")
