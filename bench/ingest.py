@@ -248,18 +248,23 @@ def pss_kib(pid: int) -> int:
 
 
 class PeakRSS(threading.Thread):
-    """Samples the summed RSS (and, every second, PSS) of a process tree every 100 ms."""
+    """Samples the summed RSS (and, every second, PSS) of a process tree every 100 ms,
+    and each process's own peak RSS (to tell the gateways from the actors)."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
         self.pid, self.peak_kib, self.peak_pss_kib, self.stopped = pid, 0, 0, threading.Event()
+        self.per_process_kib: dict[int, int] = {}
 
     def run(self) -> None:
         for tick in itertools.count():
             if self.stopped.is_set():
                 return
             pids = process_tree(self.pid)
-            self.peak_kib = max(self.peak_kib, sum(rss_kib(p) for p in pids))
+            sizes = {p: rss_kib(p) for p in pids}
+            for p, size in sizes.items():
+                self.per_process_kib[p] = max(self.per_process_kib.get(p, 0), size)
+            self.peak_kib = max(self.peak_kib, sum(sizes.values()))
             if tick % 10 == 0:  # smaps_rollup walks every mapping: not every 100 ms
                 self.peak_pss_kib = max(self.peak_pss_kib, sum(pss_kib(p) for p in pids))
             self.stopped.wait(0.1)
@@ -268,6 +273,11 @@ class PeakRSS(threading.Thread):
         self.stopped.set()
         self.join()
         return self.peak_kib / 1024, self.peak_pss_kib / 1024
+
+    def describe(self) -> str:
+        """Each process's peak, the root (the actors' process) first."""
+        return ", ".join(f"{'root' if p == self.pid else 'child'} {p}: {kib / 1024:.1f} MB"
+                         for p, kib in sorted(self.per_process_kib.items(), key=lambda item: item[0] != self.pid))
 
 
 def messages_and_commits(log: Path) -> tuple[int, int]:
@@ -376,6 +386,7 @@ def run_mailgate(args, home: Path) -> tuple[Run, dict]:
         processed_after = time.perf_counter() - started
         drained_after = time.perf_counter() - ingest_ended
         peak = sampler.finish()
+        per_process = sampler.describe()
         status = json.loads(mailgate(env, "status", "--json"))["inbound"]
         with engine.connect() as connection:
             stored = connection.execute(sa.text("SELECT count(*) FROM inbound_message")).scalar()
@@ -384,7 +395,7 @@ def run_mailgate(args, home: Path) -> tuple[Run, dict]:
         finished = status["received"] + status["processing"] == 0
         report = {"status": status, "stored": stored, "missing": len(missing), "backlog_at_end_of_ingest": at_end,
                   "processing_seconds": processed_after, "processing_finished": finished,
-                  "drained_seconds": drained_after,
+                  "drained_seconds": drained_after, "per_process": per_process,
                   "processing_rate": (status["done"] + status["held"]) / processed_after}
         stop(process)  # the gateways log their writers' commit counts as they stop
         report["commits"] = messages_and_commits(log)
@@ -438,6 +449,7 @@ def main() -> int:
     print(f"ratio mailgate / sink:     {ratio:.2f}")
     print("memory:                    peak sums over the process tree; RSS counts pages shared by forked "
           "processes once per process, PSS shares them out")
+    print(f"peak RSS per process:      {report['per_process']}")
     print(f"backlog when ingest ended: {report['backlog_at_end_of_ingest']}")
     print(f"processing:                {report['status']['done'] + report['status']['held']:,} messages processed "
           f"in {report['processing_seconds']:.1f} s = {report['processing_rate']:.0f} msg/s "

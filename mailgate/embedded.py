@@ -21,8 +21,8 @@ import dramatiq
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from mailgate.gateway import listening_socket
-from mailgate.service import Gateway
+from mailgate.gateway import Gateway, listening_socket
+from mailgate.service import gateway_config
 from mailgate.settings import Settings
 from processors.broker import install_broker
 from processors.context import Context, build_context, configure
@@ -120,7 +120,7 @@ class BackgroundService:
         async def main():
             self._loop = asyncio.get_running_loop()
             self._stop = asyncio.Event()
-            gateway = Gateway(self.context)
+            gateway = Gateway(gateway_config(self.settings, sockets), self.context.enqueue)
             await gateway.start(sockets)
             started.set()
             await self._stop.wait()

@@ -1,24 +1,66 @@
 """The SMTP and LMTP front door: answer RCPT from the route table, store DATA before the 250.
 
 Nothing is parsed here beyond the envelope; the raw bytes go to the store and
-only the new row's id goes to the queue.
+only the new row's id goes to the queue. This module and what it imports stay
+free of SQLAlchemy, sqlmodel and pydantic, so that a gateway process is small
+(mailgate/gateway_process.py).
 """
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import json
 import logging
+import os
 import re
 import socket
 import ssl
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Callable
 
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from mailgate.addresses import AddressBook
+from mailgate.gateway_store import InboundWriter, Received, ThreadReader
+from mailgate.hostport import parse_host_port
+from mailgate.ingest_first import IngestActivity
 from mailgate.recipients import RecipientChecker
-from mailgate.settings import Settings, parse_host_port
-from mailgate.store_writer import Received, StoreWriter
+from mailgate.store_writer import StoreWriter
 
 log = logging.getLogger(__name__)
+
+DRAIN_SECONDS = 30
+# The store writer's thread needs the GIL back as soon as its commit returns, not
+# after the default 5 ms slice of the event loop: that wait is the 250's.
+SWITCH_INTERVAL = 0.0005
+
+
+@dataclass(frozen=True)
+class GatewayConfig:
+    """The settings a gateway needs, as plain values: a gateway process gets them from
+    `mailgate serve` as one line of JSON instead of loading the settings machinery."""
+
+    database_url: str  # SQLAlchemy-style, as Settings.sqlalchemy_url gives it
+    domain: str
+    secret: str
+    smtp: str = ""
+    lmtp: str = ""
+    max_message_size: int = 25 * 1024 * 1024
+    tls_cert: str = ""
+    tls_key: str = ""
+    broker_url: str = ""
+    broker_namespace: str = "mailgate"
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> "GatewayConfig":
+        return cls(**json.loads(text))
 
 TEMPORARY_FAILURE = "451 4.3.0 mailgate could not store your message just now; please try again later"
 
@@ -26,9 +68,10 @@ TEMPORARY_FAILURE = "451 4.3.0 mailgate could not store your message just now; p
 class GatewayHandler:
     """aiosmtpd handler shared by the SMTP and LMTP servers."""
 
-    def __init__(self, checker: RecipientChecker, writer: StoreWriter):
+    def __init__(self, checker: RecipientChecker, writer: StoreWriter, reads: ThreadPoolExecutor):
         self.checker = checker
         self.writer = writer
+        self.reads = reads
         self.in_flight = 0
 
     async def handle_RCPT(self, server, session: Session, envelope: Envelope, address: str, rcpt_options):
@@ -36,7 +79,8 @@ class GatewayHandler:
             # Most verdicts need no query (or a cached one): skip the thread hop for those.
             verdict = self.checker.check_without_store(address, envelope.mail_from or "")
             if verdict is None:
-                verdict = await asyncio.to_thread(self.checker.check, address, envelope.mail_from or "")
+                verdict = await asyncio.get_running_loop().run_in_executor(
+                    self.reads, self.checker.check, address, envelope.mail_from or "")
         except Exception as exc:
             log.error("RCPT check for %s failed: %s", address, exc)
             return "451 4.3.0 mailgate cannot check this address just now; please try again later"
@@ -101,11 +145,11 @@ class GatewayLMTP(_PlainAddressFastPath, LMTP):
     pass
 
 
-def tls_context(settings: Settings) -> ssl.SSLContext | None:
-    if not settings.tls_cert:
+def tls_context(config: GatewayConfig) -> ssl.SSLContext | None:
+    if not config.tls_cert:
         return None
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(settings.tls_cert, settings.tls_key or None)
+    context.load_cert_chain(config.tls_cert, config.tls_key or None)
     return context
 
 
@@ -144,13 +188,13 @@ def address_of(sock: socket.socket) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-async def start_servers(settings: Settings, handler: GatewayHandler,
+async def start_servers(config: GatewayConfig, handler: GatewayHandler,
                         sockets: dict[str, socket.socket]) -> list[asyncio.base_events.Server]:
     """Start SMTP (and LMTP when configured) on already-bound sockets."""
     loop = asyncio.get_running_loop()
-    context = tls_context(settings)
-    common = dict(data_size_limit=settings.max_message_size, enable_SMTPUTF8=True, decode_data=False,
-                  hostname=settings.domain, ident="mailgate ESMTP", timeout=300)
+    context = tls_context(config)
+    common = dict(data_size_limit=config.max_message_size, enable_SMTPUTF8=True, decode_data=False,
+                  hostname=config.domain, ident="mailgate ESMTP", timeout=300)
     servers = []
     if "smtp" in sockets:
         servers.append(await loop.create_server(lambda: GatewaySMTP(handler, tls_context=context, **common),
@@ -158,3 +202,50 @@ async def start_servers(settings: Settings, handler: GatewayHandler,
     if "lmtp" in sockets:
         servers.append(await loop.create_server(lambda: GatewayLMTP(handler, **common), sock=sockets["lmtp"]))
     return servers
+
+
+class Gateway:
+    """SMTP/LMTP servers with their store writer, in one event loop.
+
+    `enqueue(actor_name, id)` hands a stored message to the actors; `activity` is
+    stamped after every commit so that the actors hold back (mailgate/ingest_first.py).
+    """
+
+    def __init__(self, config: GatewayConfig, enqueue: Callable[..., None], activity: IngestActivity | None = None):
+        self.config = config
+        self.enqueue = enqueue
+        self.activity = activity
+        self.writer = StoreWriter(InboundWriter(config.database_url), after_commit=self._enqueue)
+        self.threads = ThreadReader(config.database_url)
+        # RCPT's store reads get a thread (and connection) of their own.
+        self._reads = ThreadPoolExecutor(1, thread_name_prefix="rcpt-reads")
+        addresses = AddressBook(config.secret.encode(), config.domain)
+        self.handler = GatewayHandler(RecipientChecker(addresses, self.threads.facts), self.writer, self._reads)
+        self.servers: list = []
+
+    def _enqueue(self, ids) -> None:
+        if self.activity is not None:
+            self.activity.touch()
+        for inbound_id in ids:
+            self.enqueue("process_inbound", inbound_id)
+
+    async def start(self, sockets) -> None:
+        sys.setswitchinterval(SWITCH_INTERVAL)
+        self.writer.start()
+        self.servers = await start_servers(self.config, self.handler, sockets)
+
+    async def drain(self) -> None:
+        """Stop listening; let transactions in progress finish (bounded)."""
+        for server in self.servers:
+            server.close()
+        deadline = time.monotonic() + DRAIN_SECONDS
+        while (self.handler.in_flight or _open_sessions()) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        await self.writer.stop()
+        self._reads.shutdown(wait=True)
+        self.threads.close()
+        log.info("store writer %d: %d messages in %d commits", os.getpid(), self.writer.messages, self.writer.batches)
+
+
+def _open_sessions() -> int:
+    return sum(1 for task in asyncio.all_tasks() if task.get_coro().__qualname__.startswith("SMTP._handle_client"))

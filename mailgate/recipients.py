@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-
-import sqlalchemy as sa
+from typing import Callable
 
 from mailgate.addresses import AddressBook
 from mailgate.routes import THREAD_ROUTES, Route, resolve, why_unresolved
-from store.models import Authority, Thread, WhoMayPost
+from store.states import WhoMayPost
 
 
 @dataclass(frozen=True)
@@ -51,10 +50,12 @@ class RecipientChecker:
     of replies to one thread costs one query: a thread closed a moment ago may still
     accept mail for that long, which processing then holds for an operator."""
 
-    def __init__(self, addresses: AddressBook, engine: sa.Engine, cache_seconds: float = CACHE_SECONDS,
-                 cache_size: int = 10_000):
+    def __init__(self, addresses: AddressBook, read_threads: Callable[[tuple[int, ...]], list[tuple]],
+                 cache_seconds: float = CACHE_SECONDS, cache_size: int = 10_000):
+        """`read_threads(ids)` gives (id, title, state, who_may_post, authority email) rows
+        (mailgate/gateway_store.py's ThreadReader.facts)."""
         self.addresses = addresses
-        self.engine = engine
+        self.read_threads = read_threads
         self.cache_seconds = cache_seconds
         self.cache_size = cache_size
         self._cache: dict[tuple[int, ...], tuple[float, list[ThreadFacts]]] = {}
@@ -114,13 +115,9 @@ class RecipientChecker:
             return cached[1]
         if not load:
             return None
-        statement = (sa.select(Thread.id, Thread.title, Thread.state, Thread.who_may_post, Authority.email)
-                     .outerjoin(Authority, Authority.id == Thread.authority_id)
-                     .where(Thread.id.in_(candidates)))
-        with self.engine.connect() as connection:
-            threads = [ThreadFacts(row.id, row.title, row.state, row.who_may_post,
-                                   row.email.rpartition("@")[2].lower() if row.email is not None else None)
-                       for row in connection.execute(statement)]
+        threads = [ThreadFacts(ident, title, state, who_may_post,
+                               email.rpartition("@")[2].lower() if email is not None else None)
+                   for ident, title, state, who_may_post, email in self.read_threads(candidates)]
         if len(self._cache) >= self.cache_size:
             self._cache.clear()
         self._cache[candidates] = (now + self.cache_seconds, threads)

@@ -6,51 +6,33 @@ SIGTERM/SIGINT: stop listening, let in-flight SMTP transactions finish (up to
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import signal
 import socket
+import subprocess
 import sys
 import threading
-import time
-from dataclasses import dataclass
+from dataclasses import asdict
 from datetime import timedelta
-from typing import Callable
 
 import sqlalchemy as sa
 
-from mailgate.addresses import AddressBook
-from mailgate.gateway import GatewayHandler, address_of, listening_socket, start_servers
+from mailgate.gateway import DRAIN_SECONDS, Gateway, GatewayConfig, address_of, listening_socket
 from mailgate.ingest_first import IngestActivity
-from mailgate.recipients import RecipientChecker
 from mailgate.settings import Settings
-from mailgate.store_writer import StoreWriter
 from store.db import make_engine
 from store.models import InboundMessage, InboundState, utcnow
 
-# The processors (jinja2, flanker, understanding, the actors), dramatiq and alembic are
-# imported only inside the functions that need them, after the gateway children are
-# forked: a child's memory is then the gateway's alone (see docs/performance.md).
-
 log = logging.getLogger(__name__)
-DRAIN_SECONDS = 30
 # Old enough for the start-up sweep to take a reclaimed message at once.
 RECLAIMED_AGE = timedelta(minutes=1)
 _POLL_SECONDS = 0.5
-SWITCH_INTERVAL = 0.0005
+_WATCH_SECONDS = 2.0
 # The actors run at a lower CPU priority than the gateways (besides waiting for quiet,
 # mailgate/ingest_first.py), so the 250s of a burst get the CPU first.
 WORKER_NICENESS = 10
-
-
-@dataclass
-class GatewayContext:
-    """What a gateway needs; a processors Context has all of it, a gateway child only this."""
-
-    settings: Settings
-    engine: sa.Engine
-    addresses: AddressBook
-    enqueue: Callable[..., None]
 
 
 def open_sockets(settings: Settings, *, listen: bool = True) -> dict[str, socket.socket]:
@@ -104,27 +86,20 @@ def serve(settings: Settings, *, ready: threading.Event | None = None) -> None:
     # connections over them. (One shared socket would not: asyncio accepts up to 100
     # connections per wake-up, so one process would take a whole burst.)
     sockets = open_sockets(settings, listen=not several)
-    children: list[int] = []
-    activity = IngestActivity()  # shared with the gateway children: made before they are forked
-    go_read, go_write = os.pipe() if several else (-1, -1)
-    try:
-        if several:
-            # Each gateway gets a process of its own and this one keeps the actors: their
-            # CPU-bound parsing would otherwise hold the GIL while SMTP clients wait for a
-            # 250. Forked before the migrations and the processors are imported, so that a
-            # child holds only the gateway; it waits for the store to be migrated.
-            children = [_fork_gateway(settings, sockets, go_read, go_write, activity)
-                        for _ in range(settings.gateway_processes)]
-            os.close(go_read)
-        from store.migrate import upgrade
+    from store.migrate import upgrade
 
-        upgrade(settings.sqlalchemy_url)
-        if not settings.broker_url:
-            _reclaim_interrupted(settings)
-        if several:
-            os.write(go_write, b"g" * len(children))
-            os.close(go_write)
-            go_write = -1
+    upgrade(settings.sqlalchemy_url)
+    if not settings.broker_url:
+        _reclaim_interrupted(settings)
+    activity = IngestActivity()
+    gateways = None
+    if several:
+        gateways = GatewayProcesses(gateway_config(settings, sockets), activity, settings.gateway_processes)
+    try:
+        if gateways:
+            # Each gateway gets a process of its own and this one keeps the actors: their
+            # CPU-bound parsing would otherwise hold the GIL while SMTP clients wait for a 250.
+            gateways.start()
             os.nice(WORKER_NICENESS)  # this process only runs actors and timers now
         from processors.context import build_context, configure
 
@@ -132,15 +107,66 @@ def serve(settings: Settings, *, ready: threading.Event | None = None) -> None:
         context.before_work = activity.wait_for_quiet
         worker = start_workers(context, niceness=0 if several else WORKER_NICENESS)
         try:
-            asyncio.run(_serve_forever(context, sockets, ready, gateway_here=not several, activity=activity))
+            asyncio.run(_serve_forever(context, sockets, ready, gateways, activity))
         finally:
             worker.stop(timeout=30_000)
             context.engine.dispose()
     finally:
-        if go_write >= 0:
-            os.close(go_write)  # the children read end-of-file and leave
-        for pid in children:
-            _stop_child(pid)
+        if gateways:
+            gateways.stop()
+
+
+def gateway_config(settings: Settings, sockets: dict[str, socket.socket]) -> GatewayConfig:
+    """What a gateway needs of the settings, with the listening addresses as bound (port 0 resolved)."""
+    return GatewayConfig(database_url=settings.sqlalchemy_url, domain=settings.domain,
+                         secret=settings.secret.get_secret_value(), smtp=address_of(sockets["smtp"]),
+                         lmtp=address_of(sockets["lmtp"]) if "lmtp" in sockets else "",
+                         max_message_size=settings.max_message_size, tls_cert=settings.tls_cert,
+                         tls_key=settings.tls_key, broker_url=settings.broker_url,
+                         broker_namespace=settings.broker_namespace)
+
+
+class GatewayProcesses:
+    """The gateway processes (mailgate/gateway_process.py) of a serve with several of them.
+
+    Each is a fresh interpreter, handed its settings on stdin; one that crashes is
+    started again. One that exits cleanly was told to stop (SIGTERM, or its serve
+    went away) and is left alone.
+    """
+
+    def __init__(self, config: GatewayConfig, activity: IngestActivity, count: int):
+        self.config, self.activity, self.count = config, activity, count
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self) -> None:
+        self.processes = [self._spawn() for _ in range(self.count)]
+
+    def _spawn(self) -> subprocess.Popen:
+        process = subprocess.Popen([sys.executable, "-m", "mailgate.gateway_process"], stdin=subprocess.PIPE,
+                                   pass_fds=(self.activity.fd,))
+        handover = {"config": asdict(self.config), "activity_fd": self.activity.fd}
+        process.stdin.write(json.dumps(handover).encode() + b"\n")
+        process.stdin.flush()  # and kept open: its end of file tells the gateway that serve has gone
+        return process
+
+    def watch(self) -> None:
+        for index, process in enumerate(self.processes):
+            if process.poll() not in (None, 0):
+                log.error("gateway process %d exited with %s; starting another", process.pid, process.returncode)
+                process.stdin.close()
+                self.processes[index] = self._spawn()
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()  # each finishes its transactions in progress, then leaves
+        for process in self.processes:
+            try:
+                process.wait(timeout=DRAIN_SECONDS + 10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            process.stdin.close()
 
 
 def _reclaim_interrupted(settings: Settings) -> None:
@@ -171,43 +197,6 @@ def run_worker(settings: Settings) -> None:
     worker.stop(timeout=30_000)
 
 
-class Gateway:
-    """SMTP/LMTP servers with their store writer, in one event loop."""
-
-    def __init__(self, context: GatewayContext, activity: IngestActivity | None = None):
-        # context: or a processors Context, which has the same fields
-        self.context = context
-        self.activity = activity
-        # Its own engine: the commits that a 250 stands on are fsynced (durable_commits).
-        self.writer = StoreWriter(make_engine(context.settings.sqlalchemy_url, durable_commits=True),
-                                  after_commit=self._enqueue)
-        self.handler = GatewayHandler(RecipientChecker(context.addresses, context.engine), self.writer)
-        self.servers: list = []
-
-    def _enqueue(self, ids) -> None:
-        if self.activity is not None:
-            self.activity.touch()
-        for inbound_id in ids:
-            self.context.enqueue("process_inbound", inbound_id)
-
-    async def start(self, sockets) -> None:
-        # The store writer's thread needs the GIL back as soon as its commit returns,
-        # not after the default 5 ms slice of the event loop: that wait is the 250's.
-        sys.setswitchinterval(SWITCH_INTERVAL)
-        self.writer.start()
-        self.servers = await start_servers(self.context.settings, self.handler, sockets)
-
-    async def drain(self) -> None:
-        """Stop listening; let transactions in progress finish (bounded)."""
-        for server in self.servers:
-            server.close()
-        deadline = time.monotonic() + DRAIN_SECONDS
-        while (self.handler.in_flight or _open_sessions()) and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
-        await self.writer.stop()
-        log.info("store writer %d: %d messages in %d commits", os.getpid(), self.writer.messages, self.writer.batches)
-
-
 def _stop_event() -> asyncio.Event:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -216,9 +205,11 @@ def _stop_event() -> asyncio.Event:
     return stop
 
 
-async def _serve_forever(context, sockets, ready, gateway_here: bool, activity: IngestActivity) -> None:
-    gateway = Gateway(context, activity) if gateway_here else None
-    if gateway:
+async def _serve_forever(context, sockets, ready, gateways: GatewayProcesses | None,
+                         activity: IngestActivity) -> None:
+    gateway = None
+    if gateways is None:  # the gateway runs in this process
+        gateway = Gateway(gateway_config(context.settings, sockets), context.enqueue, activity)
         await gateway.start(sockets)
     stop = _stop_event()
     loop = asyncio.get_running_loop()
@@ -226,21 +217,19 @@ async def _serve_forever(context, sockets, ready, gateway_here: bool, activity: 
 
     await asyncio.to_thread(run_periodic_jobs, context)  # the start-up sweep: finish what a crash left
     timers = [loop.create_task(_every(context.settings.sweep_interval, lambda: run_periodic_jobs(context), stop))]
-    if not gateway_here and not context.settings.broker_url:
-        timers.append(loop.create_task(_every(_POLL_SECONDS, _NewInboundPoller(context), stop)))
+    if gateways is not None:
+        timers.append(loop.create_task(_every(_WATCH_SECONDS, gateways.watch, stop)))
+        if not context.settings.broker_url:
+            timers.append(loop.create_task(_every(_POLL_SECONDS, _NewInboundPoller(context), stop)))
     log.info("mailgate listening on %s%s", ", ".join(f"{k} {v.getsockname()}" for k, v in sockets.items()),
-             "" if gateway_here else f" in {context.settings.gateway_processes} gateway processes")
+             f" in {len(gateways.processes)} gateway processes" if gateways else "")
     if ready is not None:
         ready.set()
     await stop.wait()
-    if gateway:
-        await gateway.drain()
     for timer in timers:
         timer.cancel()
-
-
-def _open_sessions() -> int:
-    return sum(1 for task in asyncio.all_tasks() if task.get_coro().__qualname__.startswith("SMTP._handle_client"))
+    if gateway:
+        await gateway.drain()
 
 
 async def _every(seconds: float, job, stop: asyncio.Event) -> None:
@@ -268,67 +257,3 @@ class _NewInboundPoller:
         for inbound_id in ids:
             self.context.enqueue("process_inbound", inbound_id)
             self.last_id = max(self.last_id, inbound_id)
-
-
-def _fork_gateway(settings: Settings, sockets, go_read: int, go_write: int, activity: IngestActivity) -> int:
-    pid = os.fork()
-    if pid:
-        return pid
-    code = 0
-    try:
-        os.close(go_write)
-        if os.read(go_read, 1) != b"g":  # the parent could not migrate the store, or stopped
-            os._exit(0)
-        os.close(go_read)
-        reserved, sockets = sockets, {name: listening_socket(address_of(sock), f"MAILGATE_{name.upper()}", True)
-                                      for name, sock in sockets.items()}
-        for sock in reserved.values():
-            sock.close()
-        asyncio.run(_gateway_only(gateway_context(settings), sockets, activity))
-    except BaseException:
-        log.exception("gateway child failed")
-        code = 1
-    os._exit(code)
-
-
-def gateway_context(settings: Settings) -> GatewayContext:
-    """A gateway child's context: RCPT's reads, and enqueueing straight to Redis (with the
-    in-process broker the parent picks new rows up from the store instead)."""
-    enqueue: Callable[..., None] = lambda actor_name, *args, delay_ms=0: None
-    if settings.broker_url:
-        enqueue = _redis_enqueue(settings.broker_url, settings.broker_namespace)
-    return GatewayContext(settings, make_engine(settings.sqlalchemy_url, durable_commits=False),
-                          AddressBook(settings.secret_bytes, settings.domain), enqueue)
-
-
-def _redis_enqueue(url: str, namespace: str) -> Callable[..., None]:
-    """Enqueue by actor name: the actors (and all they import) need not be declared here."""
-    from dramatiq.message import Message
-
-    from processors.broker import QUEUE, redis_broker
-
-    broker = redis_broker(url, namespace)
-    broker.declare_queue(QUEUE)
-
-    def enqueue(actor_name: str, *args, delay_ms: int = 0) -> None:
-        broker.enqueue(Message(queue_name=QUEUE, actor_name=actor_name, args=args, kwargs={}, options={}),
-                       delay=delay_ms or None)
-
-    return enqueue
-
-
-async def _gateway_only(context: GatewayContext, sockets, activity: IngestActivity) -> None:
-    gateway = Gateway(context, activity)
-    await gateway.start(sockets)
-    await _stop_event().wait()
-    await gateway.drain()
-
-
-def _stop_child(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGTERM)
-        os.waitpid(pid, 0)
-    except (ProcessLookupError, ChildProcessError):
-        pass
-
-

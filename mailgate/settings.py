@@ -8,23 +8,11 @@ from pathlib import Path
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from mailgate.hostport import parse_host_port
+
 
 class SettingsError(Exception):
     """A setting has a bad value; the message names the variable and what to fix."""
-
-
-def parse_host_port(value: str, variable: str) -> tuple[str, int]:
-    """Split ``host:port`` and check the port.
-
-    >>> parse_host_port("127.0.0.1:2525", "MAILGATE_SMTP")
-    ('127.0.0.1', 2525)
-    >>> parse_host_port("[::1]:25", "MAILGATE_SMTP")
-    ('::1', 25)
-    """
-    host, sep, port = value.rpartition(":")
-    if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
-        raise ValueError(f"{variable} must be HOST:PORT (e.g. 127.0.0.1:2525), got {value!r}")
-    return host.strip("[]") or "127.0.0.1", int(port)
 
 
 class Settings(BaseSettings):

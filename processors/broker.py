@@ -6,12 +6,15 @@ actor functions are then declared on it explicitly, so import order cannot matte
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Callable
+
 import dramatiq
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.message import Message
 from dramatiq.middleware import AgeLimit, Callbacks, Pipelines, Retries, ShutdownNotifications, TimeLimit
 
-from processors.context import Context
+if TYPE_CHECKING:  # a gateway process imports this module for enqueue_by_name alone
+    from processors.context import Context
 
 QUEUE = "mailgate"
 # A killed Redis worker's unacked messages are requeued by "maintenance", which
@@ -49,9 +52,21 @@ def install_broker(context: Context) -> dramatiq.Broker:
     for function in ACTORS:
         dramatiq.actor(function, broker=broker, queue_name=QUEUE, actor_name=function.__name__, max_retries=3)
 
+    context.enqueue = _enqueuer(broker)
+    return broker
+
+
+def enqueue_by_name(url: str, namespace: str) -> Callable[..., None]:
+    """Enqueue to Redis by actor name, for a gateway process: the actors (and all they
+    import) need not be declared there."""
+    broker = redis_broker(url, namespace)
+    broker.declare_queue(QUEUE)
+    return _enqueuer(broker)
+
+
+def _enqueuer(broker: dramatiq.Broker) -> Callable[..., None]:
     def enqueue(actor_name: str, *args, delay_ms: int = 0) -> None:
         message = Message(queue_name=QUEUE, actor_name=actor_name, args=args, kwargs={}, options={})
         broker.enqueue(message, delay=delay_ms or None)
 
-    context.enqueue = enqueue
-    return broker
+    return enqueue

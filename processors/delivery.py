@@ -14,7 +14,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from mailgate.settings import parse_host_port
+from mailgate.hostport import parse_host_port
 from processors.context import Context
 from store.models import Outbox, OutboxState, utcnow
 

@@ -79,8 +79,10 @@ def record_incoming(session: Session, context: Context, thread: Thread, inbound:
         attachments.append(attachment)
     # Now, and only now, lock the thread: two workers holding two copies of one resent
     # message must not both see "not there yet" (a row lock on PostgreSQL, the write lock
-    # on SQLite, held only for the few statements that follow).
-    session.execute(sa.update(Thread).where(Thread.id == thread.id).values(id=Thread.id)
+    # on SQLite, held only for the few statements that follow). A column no foreign key
+    # references: `SET id = id` made SQLite check every row pointing at the thread
+    # (all its messages and outbox mails) on each call.
+    session.execute(sa.update(Thread).where(Thread.id == thread.id).values(hidden=Thread.hidden)
                     .execution_options(synchronize_session=False))
     already = session.exec(select(ThreadMessage.id).where(ThreadMessage.thread_id == thread.id,
                                                           ThreadMessage.inbound_id == inbound.id)).first()
@@ -110,8 +112,13 @@ def is_resend(session: Session, thread: Thread, understood: Understood) -> bool:
 def latest_message_ids(session: Session, thread: Thread) -> tuple[str | None, list[str]]:
     """(In-Reply-To, References) for a new mail in this thread, oldest reference first."""
     # An outgoing message carries its outbox mail's Message-ID, an incoming one the sender's.
-    ids = [mid for mid in session.exec(select(ThreadMessage.message_id_header)
-                                       .where(ThreadMessage.thread_id == thread.id)
-                                       .where(ThreadMessage.kind.in_(("request", "reply", "follow_up")))
-                                       .order_by(ThreadMessage.sent_at, ThreadMessage.id)).all() if mid]
-    return (ids[-1] if ids else None), ids[-10:]
+    # Only the newest ten, read backwards along ix_thread_message_thread_id_sent_at_id; empty
+    # ids are skipped in SQL, before the LIMIT, so they never take one of the ten places.
+    newest = session.exec(select(ThreadMessage.message_id_header)
+                          .where(ThreadMessage.thread_id == thread.id)
+                          .where(ThreadMessage.kind.in_(("request", "reply", "follow_up")))
+                          .where(ThreadMessage.message_id_header != "")
+                          .order_by(ThreadMessage.sent_at.desc(), ThreadMessage.id.desc())
+                          .limit(10)).all()
+    ids = newest[::-1]
+    return (ids[-1] if ids else None), ids

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from store.sqlite_file import BUSY_TIMEOUT_MS, apply_pragmas
 from store.write_turns import take_turns
 
 
@@ -12,20 +13,12 @@ def make_engine(url: str, *, pool_size: int = 10, durable_commits: bool = True) 
     commit or checkpoint, so a power cut can undo recent processing, which the
     sweeper then replays (actors are idempotent). The gateway's commits, which a
     250 promises, are always durable."""
-    synchronous = "FULL" if durable_commits else "NORMAL"
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            # FULL: a commit that returned is on disk, so the 250 after it is honest
-            # even on power loss. Batched commits keep the fsync cost per message low.
-            cursor.execute(f"PRAGMA synchronous={synchronous}")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.close()
+            apply_pragmas(dbapi_connection, durable=durable_commits)
 
         take_turns(engine)
         return engine

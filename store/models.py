@@ -1,7 +1,7 @@
 """The tables: raw inbound mail, threads and their messages, outbox, holding pen, authorities.
 
-States are plain strings held in named tuples below so that SQL, JSON and the
-CLI all show the same words.
+States are plain strings (store/states.py) so that SQL, JSON and the CLI all
+show the same words.
 """
 from __future__ import annotations
 
@@ -11,24 +11,7 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-class InboundState:
-    RECEIVED, PROCESSING, DONE, HELD, FAILED = "received", "processing", "done", "held", "failed"
-    ALL = (RECEIVED, PROCESSING, DONE, HELD, FAILED)
-    UNFINISHED = (RECEIVED, PROCESSING)
-
-
-class OutboxState:
-    PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
-    ALL = (PENDING, SENDING, SENT, FAILED)
-
-
-class WhoMayPost:
-    ANYBODY, AUTHORITY_ONLY, NOBODY = "anybody", "authority_only", "nobody"
+from store.states import InboundState, OutboxState, WhoMayPost, utcnow  # noqa: F401  (re-exported)
 
 
 def _json_column(**kw) -> sa.Column:
@@ -120,9 +103,16 @@ class ThreadMessage(SQLModel, table=True):
     """One message in a thread, in both its private form and its redacted public form."""
 
     __tablename__ = "thread_message"
-    __table_args__ = (sa.UniqueConstraint("thread_id", "inbound_id", name="uq_thread_inbound"),)
+    __table_args__ = (
+        sa.UniqueConstraint("thread_id", "inbound_id", name="uq_thread_inbound"),
+        # Per-message lookups in one thread (processors/threads.py) must not walk the whole
+        # thread: a resend by Message-ID, and the newest messages by date. Both also serve
+        # plain thread_id lookups, so thread_id has no index of its own.
+        sa.Index("ix_thread_message_thread_id_message_id_header", "thread_id", "message_id_header"),
+        sa.Index("ix_thread_message_thread_id_sent_at_id", "thread_id", "sent_at", "id"),
+    )
     id: Optional[int] = Field(default=None, primary_key=True)
-    thread_id: int = Field(foreign_key="thread.id", index=True)
+    thread_id: int = Field(foreign_key="thread.id")
     inbound_id: Optional[int] = Field(default=None, foreign_key="inbound_message.id", index=True)
     outbox_id: Optional[int] = Field(default=None, foreign_key="outbox.id", unique=True)
     direction: str = Field(max_length=10)  # incoming | outgoing

@@ -13,8 +13,10 @@ from __future__ import annotations
 import fcntl
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
+if TYPE_CHECKING:  # the gateways use open_turn without loading SQLAlchemy
+    import sqlalchemy as sa
 
 READ_ONLY = ("SELECT", "PRAGMA", "WITH", "EXPLAIN")
 
@@ -24,7 +26,7 @@ def lock_path(database: str) -> str:
 
 
 @dataclass
-class _Turn:
+class Turn:
     fd: int
     held: bool = False
 
@@ -39,19 +41,25 @@ class _Turn:
             self.held = False
 
 
-_turns: dict[int, _Turn] = {}  # id(DBAPI connection) → its turn
+def open_turn(database: str) -> Turn:
+    """A turn of one's own on this database file (one per connection)."""
+    return Turn(os.open(lock_path(database), os.O_RDWR | os.O_CREAT, 0o600))
+
+
+_turns: dict[int, Turn] = {}  # id(DBAPI connection) → its turn
 
 
 def take_turns(engine: sa.Engine) -> None:
     """Install turn-taking on a SQLite engine backed by a file (in-memory databases need none)."""
+    import sqlalchemy as sa
+
     database = engine.url.database
     if not database or database == ":memory:" or database.startswith("file:"):
         return
-    path = lock_path(database)
 
     @sa.event.listens_for(engine, "connect")
     def _open(dbapi_connection, _record):
-        _turns[id(dbapi_connection)] = _Turn(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        _turns[id(dbapi_connection)] = open_turn(database)
 
     @sa.event.listens_for(engine, "close")
     def _close(dbapi_connection, _record):
@@ -86,9 +94,8 @@ def take_turns(engine: sa.Engine) -> None:
     dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
 
 
-def turn_of(connection) -> _Turn | None:
-    """The turn of a sqlite3 connection, or of SQLAlchemy's pool proxy around one: for
-    code that writes through the raw connection (the gateways' store writer)."""
+def turn_of(connection) -> Turn | None:
+    """The turn of a sqlite3 connection, or of SQLAlchemy's pool proxy around one."""
     raw = getattr(connection, "dbapi_connection", connection)
     return _turns.get(id(raw))
 

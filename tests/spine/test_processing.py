@@ -142,7 +142,8 @@ def test_a_bounce_at_the_verp_address_fails_the_row_and_tells_the_citizen(servic
     assert "refused it" in told.text
     with Session(service.context.engine) as session:
         thread = session.get(Thread, thread_id)
-        kinds = [m.kind for m in session.exec(select(ThreadMessage).where(ThreadMessage.thread_id == thread_id))]
+        kinds = [m.kind for m in session.exec(select(ThreadMessage).where(ThreadMessage.thread_id == thread_id)
+                                              .order_by(ThreadMessage.id))]
     assert thread.state == "error_message" and kinds[-1] == "bounce"
 
 
@@ -161,7 +162,8 @@ def test_mail_that_reaches_a_thread_closed_in_flight_is_held_not_published(servi
     service.wait_idle()
     with Session(service.context.engine) as session:
         assert session.exec(select(InboundMessage)).one().state == InboundState.HELD
-        kinds = [m.kind for m in session.exec(select(ThreadMessage).where(ThreadMessage.thread_id == thread_id))]
+        kinds = [m.kind for m in session.exec(select(ThreadMessage).where(ThreadMessage.thread_id == thread_id)
+                                              .order_by(ThreadMessage.id))]
     assert kinds == ["request"]
 
 

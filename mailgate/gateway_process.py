@@ -1,0 +1,75 @@
+"""One gateway process of `mailgate serve` with MAILGATE_GATEWAY_PROCESSES > 1.
+
+`mailgate serve` starts each with a fresh interpreter (``python -m
+mailgate.gateway_process``), not a fork, so that it holds only the gateway:
+aiosmtpd, the route table and a DBAPI connection, about a third of the memory
+of a process that has loaded the ORM and the actors (docs/performance.md).
+
+serve writes one line of JSON on its stdin (the GatewayConfig and the number of
+the inherited IngestActivity memfd) and keeps the pipe open. End of file on
+stdin means serve has gone: the gateway then stops as on SIGTERM, finishing the
+transactions in progress, so no gateway outlives its serve.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import signal
+import sys
+from typing import Callable
+
+from mailgate.gateway import Gateway, GatewayConfig, listening_socket
+from mailgate.ingest_first import IngestActivity
+
+log = logging.getLogger("mailgate.gateway")
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every connection at INFO
+    line = sys.stdin.buffer.readline()
+    if not line:  # serve stopped before it could hand over the settings
+        return 0
+    handover = json.loads(line)
+    config = GatewayConfig(**handover["config"])
+    asyncio.run(run(config, IngestActivity(handover["activity_fd"])))
+    return 0
+
+
+async def run(config: GatewayConfig, activity: IngestActivity) -> None:
+    sockets = {"smtp": listening_socket(config.smtp, "MAILGATE_SMTP", reuse_port=True)}
+    if config.lmtp:
+        sockets["lmtp"] = listening_socket(config.lmtp, "MAILGATE_LMTP", reuse_port=True)
+    gateway = Gateway(config, enqueuer(config), activity)
+    await gateway.start(sockets)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    loop.add_reader(sys.stdin.fileno(), _stop_at_end_of_file, stop)
+    await stop.wait()
+    loop.remove_reader(sys.stdin.fileno())
+    await gateway.drain()
+
+
+def _stop_at_end_of_file(stop: asyncio.Event) -> None:
+    if not os.read(sys.stdin.fileno(), 4096):
+        log.warning("gateway %d: mailgate serve has gone; stopping", os.getpid())
+        stop.set()
+
+
+def enqueuer(config: GatewayConfig) -> Callable[..., None]:
+    """Straight to Redis when there is a shared broker; with the in-process one, serve
+    picks the new rows up from the store instead (mailgate/service.py)."""
+    if not config.broker_url:
+        return lambda actor_name, *args, delay_ms=0: None
+    from processors.broker import enqueue_by_name
+
+    return enqueue_by_name(config.broker_url, config.broker_namespace)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

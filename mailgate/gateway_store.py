@@ -1,0 +1,167 @@
+"""The gateway's own door to the store: insert received mail, read what RCPT needs about threads.
+
+Plain DBAPI (the sqlite3 module, psycopg) instead of SQLAlchemy and the models:
+a gateway process then holds little more than aiosmtpd, which is what keeps a
+serve tree with several gateways small (docs/performance.md). The rows written
+are the ones store/models.py declares; tests/spine/test_gateway_store.py reads
+them back through the ORM to prove it.
+
+Each object holds one connection and is used from one thread at a time.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from store.sqlite_file import BUSY_TIMEOUT_MS, apply_pragmas, database_path
+from store.states import InboundState, utcnow
+from store.write_turns import Turn, open_turn
+
+log = logging.getLogger(__name__)
+
+_INBOUND_COLUMNS = ("received_at", "updated_at", "mail_from", "rcpt_to", "peer", "raw", "size", "state",
+                    "attempts", "last_error")
+_THREAD_FACTS = ("SELECT thread.id, thread.title, thread.state, thread.who_may_post, authority.email "
+                 "FROM thread LEFT OUTER JOIN authority ON authority.id = thread.authority_id "
+                 "WHERE thread.id IN ({})")
+
+
+@dataclass(frozen=True)
+class Received:
+    mail_from: str
+    rcpt_to: list[str]
+    raw: bytes
+    peer: str
+
+
+class _Connection:
+    """One DBAPI connection to the store, opened on first use and reopened after a failure."""
+
+    def __init__(self, url: str, *, durable: bool = False):
+        self.url, self.durable = url, durable
+        self.sqlite = url.startswith("sqlite")
+        self.placeholder = "?" if self.sqlite else "%s"
+        self.turn: Turn | None = None
+        self._connection: Any = None
+
+    def get(self):
+        if self._connection is None:
+            self._connection = self._open()
+        return self._connection
+
+    def _open(self):
+        if self.sqlite:
+            path = database_path(self.url)
+            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+            apply_pragmas(connection, durable=self.durable)
+            if path != ":memory:" and self.turn is None:
+                self.turn = open_turn(path)
+            return connection
+        import psycopg  # only a PostgreSQL store pays for it
+
+        return psycopg.connect(libpq_url(self.url))
+
+    def discard(self) -> None:
+        """After a failure: roll back and drop the connection; the next use opens a fresh one."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:
+                pass
+
+    def close(self) -> None:
+        self.discard()
+
+
+def libpq_url(url: str) -> str:
+    """The SQLAlchemy URL of a PostgreSQL store as libpq takes it.
+
+    >>> libpq_url("postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    'postgresql://postgres@127.0.0.1:5432/test'
+    """
+    scheme, sep, rest = url.partition("://")
+    return scheme.partition("+")[0] + sep + rest
+
+
+class InboundWriter:
+    """Inserts a batch of received messages and commits it once (one fsync), durably."""
+
+    def __init__(self, url: str):
+        self.db = _Connection(url, durable=True)
+        marks = ", ".join(self.db.placeholder for _ in _INBOUND_COLUMNS)
+        self.sql = f"INSERT INTO inbound_message ({', '.join(_INBOUND_COLUMNS)}) VALUES ({marks})"
+        if not self.db.sqlite:
+            self.sql += " RETURNING id"
+
+    def insert(self, batch: list[Received]) -> list[int]:
+        """The new rows' ids, once they are committed; raises if they could not be."""
+        connection = self.db.get()
+        turn = self.db.turn  # SQLite: every writer of the file takes turns (store/write_turns.py)
+        if turn is not None:
+            turn.take()
+        try:
+            ids = self._insert(connection, batch)
+            connection.commit()
+            return ids
+        except BaseException:
+            self.db.discard()
+            raise
+        finally:
+            if turn is not None:
+                turn.give_back()
+
+    def _insert(self, connection, batch: list[Received]) -> list[int]:
+        now = utcnow()
+        # The column types' own formats: SQLAlchemy keeps DateTime on SQLite as this
+        # text (in UTC, store.models.UTCDateTime) and JSON as json.dumps' text.
+        when: Any = now.strftime("%Y-%m-%d %H:%M:%S.%f") if self.db.sqlite else now
+        cursor = connection.cursor()
+        ids = []
+        try:
+            for received in batch:  # the DBAPIs' executemany cannot give back the ids
+                cursor.execute(self.sql, (when, when, received.mail_from, self._json(received.rcpt_to),
+                                          received.peer, received.raw, len(received.raw), InboundState.RECEIVED,
+                                          0, ""))
+                ids.append(cursor.lastrowid if self.db.sqlite else cursor.fetchone()[0])
+        finally:
+            cursor.close()
+        return ids
+
+    def _json(self, value: list[str]):
+        if self.db.sqlite:
+            return json.dumps(value)
+        from psycopg.types.json import Json
+
+        return Json(value)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class ThreadReader:
+    """Reads (id, title, state, who_may_post, authority email) of threads, for RCPT."""
+
+    def __init__(self, url: str):
+        self.db = _Connection(url)
+
+    def facts(self, thread_ids: tuple[int, ...]) -> list[tuple]:
+        connection = self.db.get()
+        sql = _THREAD_FACTS.format(", ".join(self.db.placeholder for _ in thread_ids))
+        try:
+            cursor = connection.cursor()
+            try:
+                cursor.execute(sql, thread_ids)
+                return [tuple(row) for row in cursor.fetchall()]
+            finally:
+                cursor.close()
+                connection.rollback()  # end the read transaction: no snapshot held between RCPTs
+        except BaseException:
+            self.db.discard()
+            raise
+
+    def close(self) -> None:
+        self.db.close()
