@@ -224,16 +224,20 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def cpu_seconds(root: int) -> float:
-    """User + system CPU time used so far by a process tree (threads included)."""
-    ticks = 0
+def cpu_by_process(root: int) -> dict[int, float]:
+    """User + system CPU seconds used so far by each process of a tree (threads included)."""
+    used = {}
     for pid in process_tree(root):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-            ticks += int(fields[11]) + int(fields[12])
+            used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         except (OSError, IndexError, ValueError):
             pass
-    return ticks / os.sysconf("SC_CLK_TCK")
+    return used
+
+
+def cpu_seconds(root: int) -> float:
+    return sum(cpu_by_process(root).values())
 
 
 def pss_kib(pid: int) -> int:
@@ -369,9 +373,13 @@ def run_mailgate(args, home: Path) -> tuple[Run, dict]:
         if paused:  # the gateways are the children; the parent holds the actors
             os.kill(process.pid, signal.SIGSTOP)
         started = time.perf_counter()
-        cpu = cpu_seconds(process.pid)
+        cpu_before = cpu_by_process(process.pid)
         client = send(port, args.messages, args.sessions, template, rcpt)
-        cpu = cpu_seconds(process.pid) - cpu
+        cpu_after = cpu_by_process(process.pid)
+        cpu = sum(cpu_after.values()) - sum(cpu_before.values())
+        cpu_split = ", ".join(f"{'root' if pid == process.pid else 'child'} {pid}: "
+                              f"{(used - cpu_before.get(pid, 0.0)) * 1000 / max(1, client.acked):.2f}"
+                              for pid, used in sorted(cpu_after.items(), key=lambda item: item[0] != process.pid))
         at_end = backlog(engine)
         ingest_ended = time.perf_counter()
         if paused:
@@ -395,7 +403,7 @@ def run_mailgate(args, home: Path) -> tuple[Run, dict]:
         finished = status["received"] + status["processing"] == 0
         report = {"status": status, "stored": stored, "missing": len(missing), "backlog_at_end_of_ingest": at_end,
                   "processing_seconds": processed_after, "processing_finished": finished,
-                  "drained_seconds": drained_after, "per_process": per_process,
+                  "drained_seconds": drained_after, "per_process": per_process, "cpu_split": cpu_split,
                   "processing_rate": (status["done"] + status["held"]) / processed_after}
         stop(process)  # the gateways log their writers' commit counts as they stop
         report["commits"] = messages_and_commits(log)
@@ -422,6 +430,8 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="2,000 messages")
     parser.add_argument("--keep", action="store_true", help="keep the temporary MAILGATE_HOME")
     args = parser.parse_args()
+    # A SIGTERM (timeout, pkill) unwinds like Ctrl-C, so the servers started here are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.processing == "after" and args.gateway_processes < 2:
         parser.error("--processing after needs --gateway-processes 2 or more (the actors then have a process of their own)")
     if args.quick:
@@ -450,6 +460,7 @@ def main() -> int:
     print("memory:                    peak sums over the process tree; RSS counts pages shared by forked "
           "processes once per process, PSS shares them out")
     print(f"peak RSS per process:      {report['per_process']}")
+    print(f"CPU ms/msg per process:    {report['cpu_split']} (during ingest)")
     print(f"backlog when ingest ended: {report['backlog_at_end_of_ingest']}")
     print(f"processing:                {report['status']['done'] + report['status']['held']:,} messages processed "
           f"in {report['processing_seconds']:.1f} s = {report['processing_rate']:.0f} msg/s "

@@ -67,9 +67,11 @@ def serve(ctx: click.Context, smtp: str | None, lmtp: str | None) -> None:
                + (f"broker {settings.broker_url}" if settings.broker_url else "in-process broker")
                + f"; outbound {'relay ' + settings.relay if settings.relay else 'Maildir ' + str(settings.outbox_maildir)}",
                err=True)
+    from store.migrate import MigrationError
+
     try:
         run_service(settings)
-    except OSError as exc:
+    except (OSError, MigrationError) as exc:
         raise click.ClickException(str(exc)) from None
 
 

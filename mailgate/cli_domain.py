@@ -147,10 +147,7 @@ def holding_pen_reject(ctx: click.Context, held_id: int) -> None:
 def register(main: click.Group) -> None:
     from mailgate.cli_operator import COMMANDS
 
-    for command in (import_group, foi, holding_pen, *COMMANDS):
+    from web_archive.cli import archive
+
+    for command in (import_group, foi, holding_pen, archive, *COMMANDS):
         main.add_command(command)
-    try:
-        from web_archive.cli import archive
-    except ImportError:  # the archive builder is optional while it is being written
-        return
-    main.add_command(archive)

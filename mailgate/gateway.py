@@ -207,15 +207,17 @@ async def start_servers(config: GatewayConfig, handler: GatewayHandler,
 class Gateway:
     """SMTP/LMTP servers with their store writer, in one event loop.
 
-    `enqueue(actor_name, id)` hands a stored message to the actors; `activity` is
-    stamped after every commit so that the actors hold back (mailgate/ingest_first.py).
+    `enqueue(actor_name, id)` hands a stored message to the actors (None: nothing to
+    do, serve picks new rows up from the store); `activity` is stamped after every
+    commit so that the actors hold back (mailgate/ingest_first.py).
     """
 
-    def __init__(self, config: GatewayConfig, enqueue: Callable[..., None], activity: IngestActivity | None = None):
+    def __init__(self, config: GatewayConfig, enqueue: Callable[..., None] | None,
+                 activity: IngestActivity | None = None):
         self.config = config
         self.enqueue = enqueue
-        self.activity = activity
-        self.writer = StoreWriter(InboundWriter(config.database_url), after_commit=self._enqueue)
+        self.writer = StoreWriter(InboundWriter(config.database_url), after_commit=self._enqueue if enqueue else None,
+                                  on_commit=activity.touch if activity else None)
         self.threads = ThreadReader(config.database_url)
         # RCPT's store reads get a thread (and connection) of their own.
         self._reads = ThreadPoolExecutor(1, thread_name_prefix="rcpt-reads")
@@ -224,8 +226,6 @@ class Gateway:
         self.servers: list = []
 
     def _enqueue(self, ids) -> None:
-        if self.activity is not None:
-            self.activity.touch()
         for inbound_id in ids:
             self.enqueue("process_inbound", inbound_id)
 

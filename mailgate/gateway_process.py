@@ -61,11 +61,11 @@ def _stop_at_end_of_file(stop: asyncio.Event) -> None:
         stop.set()
 
 
-def enqueuer(config: GatewayConfig) -> Callable[..., None]:
-    """Straight to Redis when there is a shared broker; with the in-process one, serve
-    picks the new rows up from the store instead (mailgate/service.py)."""
+def enqueuer(config: GatewayConfig) -> Callable[..., None] | None:
+    """Straight to Redis when there is a shared broker; with the in-process one there is
+    nothing to enqueue here: serve picks the new rows up from the store (mailgate/service.py)."""
     if not config.broker_url:
-        return lambda actor_name, *args, delay_ms=0: None
+        return None
     from processors.broker import enqueue_by_name
 
     return enqueue_by_name(config.broker_url, config.broker_namespace)

@@ -86,9 +86,9 @@ def serve(settings: Settings, *, ready: threading.Event | None = None) -> None:
     # connections over them. (One shared socket would not: asyncio accepts up to 100
     # connections per wake-up, so one process would take a whole burst.)
     sockets = open_sockets(settings, listen=not several)
-    from store.migrate import upgrade
+    from store.migrate import upgrade_in_a_process_of_its_own
 
-    upgrade(settings.sqlalchemy_url)
+    upgrade_in_a_process_of_its_own(settings.sqlalchemy_url)
     if not settings.broker_url:
         _reclaim_interrupted(settings)
     activity = IngestActivity()
@@ -241,8 +241,14 @@ async def _every(seconds: float, job, stop: asyncio.Event) -> None:
 
 
 class _NewInboundPoller:
-    """With several gateway processes and the in-process broker, the children cannot
-    reach this process's queue: pick up what they stored from the store itself."""
+    """With several gateway processes and the in-process broker, the gateways cannot
+    reach this process's queue: pick up what they stored from the store itself.
+
+    At most AHEAD messages wait in the queue: the rest of a burst waits in the store,
+    which is where it is safe anyway, so the burst's size costs this process no memory.
+    """
+
+    AHEAD = 500
 
     def __init__(self, context):
         self.context = context
@@ -250,10 +256,13 @@ class _NewInboundPoller:
             self.last_id = connection.execute(sa.select(sa.func.coalesce(sa.func.max(InboundMessage.id), 0))).scalar()
 
     def __call__(self) -> None:
+        room = self.AHEAD - self.context.queued()
+        if room <= 0:
+            return
         with self.context.engine.connect() as connection:
             ids = connection.execute(sa.select(InboundMessage.id).where(
                 InboundMessage.id > self.last_id, InboundMessage.state == InboundState.RECEIVED)
-                .order_by(InboundMessage.id)).scalars().all()
+                .order_by(InboundMessage.id).limit(room)).scalars().all()
         for inbound_id in ids:
             self.context.enqueue("process_inbound", inbound_id)
             self.last_id = max(self.last_id, inbound_id)

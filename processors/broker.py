@@ -53,6 +53,8 @@ def install_broker(context: Context) -> dramatiq.Broker:
         dramatiq.actor(function, broker=broker, queue_name=QUEUE, actor_name=function.__name__, max_retries=3)
 
     context.enqueue = _enqueuer(broker)
+    if isinstance(broker, StubBroker):
+        context.queued = broker.queues[QUEUE].qsize
     return broker
 
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-import dkim
 import jinja2
 import sqlalchemy as sa
 
@@ -27,6 +26,9 @@ class Context:
     addresses: AddressBook
     mail_templates: jinja2.Environment
     enqueue: Callable[..., None] = field(default=lambda actor_name, *args, delay_ms=0: None)
+    # Messages waiting in this process's queue (the in-process broker); 0 with Redis,
+    # whose queue lives elsewhere.
+    queued: Callable[[], int] = field(default=lambda: 0)
     dkim_key: bytes | None = None
     # Called by each actor before it starts; `serve` makes it wait while the gateways are
     # busy acknowledging mail (mailgate/ingest_first.py). Elsewhere it returns at once.
@@ -36,6 +38,8 @@ class Context:
         """DKIM-sign a composed mail when a key is configured (relaxed/relaxed, rsa-sha256)."""
         if not self.dkim_key:
             return raw
+        import dkim  # with dnspython, only for a service that signs
+
         signature = dkim.sign(raw, self.settings.dkim_selector.encode(), self.settings.domain.encode(),
                               self.dkim_key, canonicalize=(b"relaxed", b"relaxed"), include_headers=SIGNED_HEADERS)
         return signature.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n") + raw

@@ -2,7 +2,10 @@
 
 The queue is only a trigger. After a crash, a broker restart or a lost message,
 whatever is still `received`, stuck in `processing`, or `pending` and due is
-enqueued again; the actors' state checks make duplicates harmless.
+enqueued again; the actors' state checks make duplicates harmless. While this
+process's own queue still holds work (a burst being worked through),
+the unfinished rows are almost all in it: the inbound sweep waits for the next
+round rather than queueing thousands of duplicates.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ class SweepResult:
 def sweep(context: Context, *, received_older_than: timedelta = timedelta(seconds=10),
           limit: int = 10_000) -> SweepResult:
     now = utcnow()
+    inbound_limit = 0 if context.queued() else limit
     with context.engine.begin() as connection:
         inbound_ids = connection.execute(
             sa.select(InboundMessage.id).where(sa.or_(
@@ -33,7 +37,7 @@ def sweep(context: Context, *, received_older_than: timedelta = timedelta(second
                         InboundMessage.updated_at <= now - received_older_than),
                 sa.and_(InboundMessage.state == InboundState.PROCESSING,
                         InboundMessage.updated_at <= now - STUCK_PROCESSING),
-            )).order_by(InboundMessage.id).limit(limit)).scalars().all()
+            )).order_by(InboundMessage.id).limit(inbound_limit)).scalars().all()
         # A claim whose lease ran out belongs to a worker that died mid-send.
         connection.execute(sa.update(Outbox).where(Outbox.state == OutboxState.SENDING,
                                                    Outbox.next_attempt_at <= now)

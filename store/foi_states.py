@@ -5,10 +5,10 @@ the archive shows them.
 """
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date, timedelta
 from functools import lru_cache
-
-import holidays
 
 AWAITING_CONFIRMATION = "awaiting_confirmation"
 STATES = (
@@ -56,11 +56,13 @@ def state_label(state: str) -> str:
 
 
 @lru_cache(maxsize=32)
-def _holidays(country: str, year: int):
-    try:
-        return holidays.country_holidays(country, years=range(year, year + 3))
-    except NotImplementedError:
-        return {}
+def _holidays(country: str, year: int) -> frozenset[date]:
+    """Public holidays of `country` in `year` and the two years after, worked out in a
+    short-lived process (store/holiday_dates.py): a worker keeps the dates, not the
+    holidays package with every country's rules."""
+    done = subprocess.run([sys.executable, "-m", "store.holiday_dates", country, str(year), str(year + 3)],
+                          capture_output=True, text=True, check=True)
+    return frozenset(date.fromisoformat(line) for line in done.stdout.split())
 
 
 @lru_cache(maxsize=64)
@@ -90,11 +92,10 @@ def add_working_days(start: date, days: int, country: str) -> date:
     position = index[start] + days - 1
     if position < len(calendar):
         return calendar[position]
-    off = _holidays(country, start.year)  # beyond the precomputed span: count day by day
-    current, counted = start, 0
+    current, counted = start, 0  # beyond the precomputed span: count day by day
     while counted < days:
         current += timedelta(days=1)
-        if current.weekday() < 5 and current not in off:
+        if current.weekday() < 5 and current not in _holidays(country, current.year):
             counted += 1
     return current
 

@@ -1,15 +1,20 @@
 """Schema migrations with Alembic: `mailgate db upgrade` and the automatic upgrade in `serve`."""
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
+if TYPE_CHECKING:  # imported where used: see upgrade_in_a_process_of_its_own
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -17,9 +22,34 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(url), revision)
+
+
+class MigrationError(Exception):
+    """The store could not be migrated; the message says why."""
+
+
+def upgrade_in_a_process_of_its_own(url: str) -> None:
+    """`upgrade` in a short-lived interpreter, for `serve`: a long-running process then
+    never holds alembic and mako (about 10 MB) for a job done once at start."""
+    done = subprocess.run([sys.executable, "-m", "store.migrate"], input=url, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if done.returncode:
+        lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
+        raise MigrationError(f"cannot migrate the store {url.split('@')[-1]}: {lines[-1]}")
 
 
 def make_revision(url: str, message: str) -> None:
     """For developers: autogenerate a migration from changed models."""
+    from alembic import command
+
     command.revision(alembic_config(url), message=message, autogenerate=True)
+
+
+if __name__ == "__main__":  # the URL on stdin, not in argv, where `ps` would show its password
+    try:
+        upgrade(sys.stdin.read().strip())
+    except Exception as exc:  # one line for the operator; serve shows it
+        sys.exit(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")

@@ -6,13 +6,14 @@ from pathlib import Path
 
 import click
 
-from web_archive.build import build_site
-from web_archive.config import ArchiveConfig
-from web_archive.search import SearchIndexError
+# The builder is imported by the commands that use it: every `mailgate` command,
+# `serve` among them, registers this group, and need not load the builder.
 
 
-def _config() -> ArchiveConfig:
+def _config():
     """The Settings come from the main CLI as a callable in ctx.obj (read once, passed in)."""
+    from web_archive.config import ArchiveConfig
+
     obj = click.get_current_context().obj
     if obj is None:
         raise click.ClickException("no settings: run this as `mailgate archive ...`")
@@ -32,6 +33,9 @@ def archive() -> None:
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="render processes [default: CPUs]")
 def build(outdir: Path, full: bool, search: bool, workers: int | None) -> None:
     """Render everything public into OUTDIR (plain files any web server, or none, can serve)."""
+    from web_archive.build import build_site
+    from web_archive.search import SearchIndexError
+
     config = _config()
     try:
         report = build_site(config, outdir, full=full, search=search, workers=workers or os.cpu_count() or 1)
