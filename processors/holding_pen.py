@@ -20,7 +20,9 @@ _FOI_PREFIX = re.compile(r"^\s*(freedom of information request\s*[-:–]\s*)", r
 
 
 def normalised_subject(subject: str) -> str:
-    """>>> normalised_subject("RE: Fwd: Freedom of Information request - Library hours")
+    """The subject without reply prefixes and our own request prefix, for matching.
+
+    >>> normalised_subject("RE: Fwd: Freedom of Information request - Library hours")
     'library hours'
     """
     subject = _REPLY_PREFIX.sub("", subject or "")

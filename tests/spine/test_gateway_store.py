@@ -1,0 +1,84 @@
+"""The gateway writes and reads the store without the ORM: prove its rows are the ORM's rows."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlmodel import Session
+
+from mailgate.gateway_store import InboundWriter, Received, ThreadReader
+from store.db import make_engine
+from store.migrate import upgrade
+from store.models import Authority, InboundMessage, InboundState, Thread, WhoMayPost
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres_redis)])
+def store_url(request, tmp_path):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'mailgate.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url").replace("postgresql://", "postgresql+psycopg://", 1)
+    upgrade(url)
+    return url
+
+
+def test_inbound_rows_written_by_the_gateway_read_back_through_the_orm(store_url):
+    raw = "Subject: caf\u00e9\r\n\r\nbinary \x00\xff and 8-bit \u00e9\r\n".encode("utf-8", "surrogateescape")
+    writer = InboundWriter(store_url)
+    before = datetime.now(timezone.utc)
+    try:
+        ids = writer.insert([Received("clerk@council.example", ["foi@foi.test", "req-1-x@foi.test"], raw, "10.0.0.7"),
+                             Received("", ["foi@foi.test"], b"x", "::1")])
+    finally:
+        writer.close()
+    assert len(ids) == 2 and ids[1] == ids[0] + 1
+    engine = make_engine(store_url)
+    try:
+        with Session(engine) as session:
+            first, second = session.get(InboundMessage, ids[0]), session.get(InboundMessage, ids[1])
+            assert first.raw == raw and first.size == len(raw)
+            assert first.rcpt_to == ["foi@foi.test", "req-1-x@foi.test"] and first.mail_from == "clerk@council.example"
+            assert first.peer == "10.0.0.7" and first.state == InboundState.RECEIVED and first.attempts == 0
+            assert first.received_at.tzinfo is not None
+            assert before - timedelta(seconds=1) <= first.received_at <= datetime.now(timezone.utc)
+            assert first.updated_at == first.received_at and first.last_error == ""
+            assert second.mail_from == "" and second.raw == b"x"
+    finally:
+        engine.dispose()
+
+
+def test_rcpt_reads_thread_facts_with_the_authority_email(store_url):
+    engine = make_engine(store_url)
+    try:
+        with Session(engine) as session:
+            authority = Authority(slug="council", name="Council", email="foi@council.example")
+            session.add(authority)
+            session.flush()
+            with_authority = Thread(title="Verges", state="waiting_response", authority_id=authority.id,
+                                    who_may_post=WhoMayPost.AUTHORITY_ONLY)
+            without = Thread(title="Letter", state="sent")
+            session.add_all([with_authority, without])
+            session.commit()
+            wanted = (with_authority.id, without.id, 999_999)
+    finally:
+        engine.dispose()
+    reader = ThreadReader(store_url)
+    try:
+        facts = sorted(reader.facts(wanted))
+        assert facts == sorted([(wanted[0], "Verges", "waiting_response", "authority_only", "foi@council.example"),
+                                (wanted[1], "Letter", "sent", "anybody", None)])
+        assert reader.facts((999_999,)) == []  # asked again on the same connection: no transaction left open
+    finally:
+        reader.close()
+
+
+def test_a_failed_batch_raises_and_the_next_one_gets_a_fresh_connection(tmp_path):
+    url = f"sqlite:///{tmp_path / 'mailgate.db'}"
+    writer = InboundWriter(url)
+    try:
+        with pytest.raises(Exception, match="no such table"):
+            writer.insert([Received("a@b.example", ["foi@foi.test"], b"x", "127.0.0.1")])  # not migrated yet
+        upgrade(url)
+        assert writer.insert([Received("a@b.example", ["foi@foi.test"], b"x", "127.0.0.1")]) == [1]
+    finally:
+        writer.close()
