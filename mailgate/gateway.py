@@ -28,6 +28,7 @@ from mailgate.addresses import AddressBook
 from mailgate.gateway_store import InboundWriter, Received, ThreadReader
 from mailgate.hostport import parse_host_port
 from mailgate.ingest_first import IngestActivity
+from mailgate.quick_data import QuickData
 from mailgate.recipients import RecipientChecker
 from mailgate.store_writer import StoreWriter
 
@@ -137,11 +138,11 @@ class _PlainAddressFastPath:
         return address, rest
 
 
-class GatewaySMTP(_PlainAddressFastPath, SMTP):
+class GatewaySMTP(QuickData, _PlainAddressFastPath, SMTP):
     pass
 
 
-class GatewayLMTP(_PlainAddressFastPath, LMTP):
+class GatewayLMTP(QuickData, _PlainAddressFastPath, LMTP):
     pass
 
 
