@@ -8,8 +8,6 @@ free of SQLAlchemy, sqlmodel and pydantic, so that a gateway process is small
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import json
 import logging
 import os
 import re
@@ -56,12 +54,6 @@ class GatewayConfig:
     broker_url: str = ""
     broker_namespace: str = "mailgate"
 
-    def to_json(self) -> str:
-        return json.dumps(dataclasses.asdict(self))
-
-    @classmethod
-    def from_json(cls, text: str) -> "GatewayConfig":
-        return cls(**json.loads(text))
 
 TEMPORARY_FAILURE = "451 4.3.0 mailgate could not store your message just now; please try again later"
 

@@ -65,7 +65,8 @@ class StoreWriter:
             while len(batch) < self.max_batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             try:
-                ids = await loop.run_in_executor(self._committer, self.inserter.insert, [received for received, _ in batch])
+                rows = [received for received, _ in batch]
+                ids = await loop.run_in_executor(self._committer, self.inserter.insert, rows)
             except Exception as exc:  # the store is down or full: every waiter answers 451
                 log.error("could not store %d inbound message(s): %s", len(batch), exc)
                 for _, future in batch:
