@@ -215,14 +215,19 @@ def process_tree(pid: int) -> list[int]:
     return pids
 
 
-def rss_kib(pid: int) -> int:
+def proc_kib(pid: int, file: str, field: str) -> int:
+    """A ``Field:  N kB`` figure from /proc/PID/FILE, 0 once the process is gone."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/{file}").read_text().splitlines():
+            if line.startswith(field):
                 return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def rss_kib(pid: int) -> int:
+    return proc_kib(pid, "status", "VmRSS:")
 
 
 def cpu_by_process(root: int) -> dict[int, float]:
@@ -242,14 +247,8 @@ def cpu_seconds(root: int) -> float:
 
 
 def pss_kib(pid: int) -> int:
-    """Proportional set size: shared pages (a forked gateway's copy-on-write ones) divided among their users."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    """Proportional set size: pages shared with other processes (libraries) divided among their users."""
+    return proc_kib(pid, "smaps_rollup", "Pss:")
 
 
 class PeakRSS(threading.Thread):
@@ -464,8 +463,8 @@ def main() -> int:
               f"{run.client.refused + run.client.errors:8}")
     print()
     print(f"ratio mailgate / sink:     {ratio:.2f} (against the sinks' mean, {baseline_rate:.0f} msg/s)")
-    print("memory:                    peak sums over the process tree; RSS counts pages shared by forked "
-          "processes once per process, PSS shares them out")
+    print("memory:                    peak sums over the process tree; RSS counts shared pages (libraries) "
+          "once per process, PSS shares them out")
     print(f"peak RSS per process:      {report['per_process']}")
     print(f"CPU ms/msg per process:    {report['cpu_split']} (during ingest)")
     print(f"backlog when ingest ended: {report['backlog_at_end_of_ingest']}")

@@ -11,7 +11,6 @@ Each object holds one connection and is used from one thread at a time.
 from __future__ import annotations
 
 import json
-import logging
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -19,8 +18,6 @@ from typing import Any
 from store.sqlite_file import BUSY_TIMEOUT_MS, apply_pragmas, database_path
 from store.states import InboundState, utcnow
 from store.write_turns import Turn, open_turn
-
-log = logging.getLogger(__name__)
 
 _INBOUND_COLUMNS = ("received_at", "updated_at", "mail_from", "rcpt_to", "peer", "raw", "size", "state",
                     "attempts", "last_error")
@@ -38,10 +35,12 @@ class Received:
 
 
 class _Connection:
-    """One DBAPI connection to the store, opened on first use and reopened after a failure."""
+    """One DBAPI connection to the store, opened on first use and reopened after a failure.
+    A writer's (`writes`) commits are durable and, on SQLite, take turns with every other
+    writer of the file (store/write_turns.py); a reader needs neither."""
 
-    def __init__(self, url: str, *, durable: bool = False):
-        self.url, self.durable = url, durable
+    def __init__(self, url: str, *, writes: bool = False):
+        self.url, self.writes = url, writes
         self.sqlite = url.startswith("sqlite")
         self.placeholder = "?" if self.sqlite else "%s"
         self.turn: Turn | None = None
@@ -56,8 +55,8 @@ class _Connection:
         if self.sqlite:
             path = database_path(self.url)
             connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-            apply_pragmas(connection, durable=self.durable)
-            if path != ":memory:" and self.turn is None:
+            apply_pragmas(connection, durable=self.writes)
+            if self.writes and path != ":memory:" and self.turn is None:
                 self.turn = open_turn(path)
             return connection
         import psycopg  # only a PostgreSQL store pays for it
@@ -91,7 +90,7 @@ class InboundWriter:
     """Inserts a batch of received messages and commits it once (one fsync), durably."""
 
     def __init__(self, url: str):
-        self.db = _Connection(url, durable=True)
+        self.db = _Connection(url, writes=True)
         marks = ", ".join(self.db.placeholder for _ in _INBOUND_COLUMNS)
         self.sql = f"INSERT INTO inbound_message ({', '.join(_INBOUND_COLUMNS)}) VALUES ({marks})"
         if not self.db.sqlite:
@@ -119,11 +118,12 @@ class InboundWriter:
         # The column types' own formats: SQLAlchemy keeps DateTime on SQLite as this
         # text (in UTC, store.models.UTCDateTime) and JSON as json.dumps' text.
         when: Any = now.strftime("%Y-%m-%d %H:%M:%S.%f") if self.db.sqlite else now
+        as_json = json.dumps if self.db.sqlite else _psycopg_json()
         cursor = connection.cursor()
         ids = []
         try:
             for received in batch:  # the DBAPIs' executemany cannot give back the ids
-                cursor.execute(self.sql, (when, when, received.mail_from, self._json(received.rcpt_to),
+                cursor.execute(self.sql, (when, when, received.mail_from, as_json(received.rcpt_to),
                                           received.peer, received.raw, len(received.raw), InboundState.RECEIVED,
                                           0, ""))
                 ids.append(cursor.lastrowid if self.db.sqlite else cursor.fetchone()[0])
@@ -131,15 +131,14 @@ class InboundWriter:
             cursor.close()
         return ids
 
-    def _json(self, value: list[str]):
-        if self.db.sqlite:
-            return json.dumps(value)
-        from psycopg.types.json import Json
-
-        return Json(value)
-
     def close(self) -> None:
         self.db.close()
+
+
+def _psycopg_json():
+    from psycopg.types.json import Json  # only a PostgreSQL store pays for it
+
+    return Json
 
 
 class ThreadReader:
