@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from email.utils import format_datetime
 from pathlib import Path
 
 from mailgate.embedded import BackgroundService as LiveService
 from mailgate.embedded import MailCatcher as RelayCatcher
 from mailgate.embedded import free_port
 
-__all__ = ["LiveService", "RelayCatcher", "free_port", "fill_template"]
+__all__ = ["LiveService", "RelayCatcher", "free_port", "fill_template", "set_date"]
 
 
 def fill_template(path: Path, **values: str) -> bytes:
@@ -17,6 +19,15 @@ def fill_template(path: Path, **values: str) -> bytes:
     for name, value in values.items():
         raw = raw.replace(b"{{" + name.encode() + b"}}", value.encode())
     return re.sub(rb"(?<!\r)\n", b"\r\n", raw)  # on the wire, as a mail client sends it
+
+
+def set_date(raw: bytes, when: datetime | None) -> bytes:
+    """The message with its `Date:` header set to `when` (a sender's clock), or removed (None)."""
+    head, blank, body = raw.partition(b"\r\n\r\n")
+    head = re.sub(rb"(?im)^Date:[^\r\n]*(?:\r\n[ \t][^\r\n]*)*(?:\r\n|\Z)", b"", head)
+    if when is not None:
+        head = b"Date: " + format_datetime(when).encode() + b"\r\n" + head
+    return head + blank + body
 
 
 SAMPLE_AUTHORITIES = Path(__file__).resolve().parent.parent / "mailgate" / "data" / "sample_authorities.csv"
