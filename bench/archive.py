@@ -70,7 +70,7 @@ def generate(db_path: Path, threads: int, messages_per_thread: int = 4, authorit
                 f"Citizen {tid}" if outgoing else f"Authority number {tid % authorities + 1}",
                 "someone@example.org", f"Re: thread {tid}", body, "", f"Re: thread {tid}", body,
                 "> earlier text\n> more earlier text" if n else "", f"<m{message_id}@bench>", "[]", 0,
-                when.strftime(TIME_FORMAT)))
+                when.strftime(TIME_FORMAT), when.strftime(TIME_FORMAT)))
         thread_rows.append((
             tid, kind, f"{_text(rng, 5).capitalize()} ({tid})", "", state, 1, 0, "anybody",
             tid % authorities + 1, f"Citizen {tid}", f"citizen{tid}@example.org", 0,
@@ -91,7 +91,7 @@ def _flush(con: sqlite3.Connection, thread_rows: list, message_rows: list) -> No
     con.executemany(
         "INSERT INTO thread_message (id, thread_id, direction, kind, from_name, from_address, subject,"
         " body_text, quoted_text, public_subject, public_body, public_quoted, message_id_header, notes,"
-        " hidden, sent_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", message_rows)
+        " hidden, sent_at, arrived_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", message_rows)
     thread_rows.clear()
     message_rows.clear()
 
@@ -100,10 +100,10 @@ def add_one_message(db_path: Path, thread_id: int) -> None:
     con = sqlite3.connect(db_path)
     con.execute(
         "INSERT INTO thread_message (thread_id, direction, kind, from_name, from_address, subject, body_text,"
-        " quoted_text, public_subject, public_body, public_quoted, message_id_header, notes, hidden, sent_at)"
-        " VALUES (?, 'incoming', 'reply', 'The authority', 'x@example.org', 'Re', 'new', '', 'Re: new',"
-        " 'A brand new reply for the benchmark.', '', '<new@bench>', '[]', 0, ?)",
-        (thread_id, datetime(2026, 1, 1).strftime(TIME_FORMAT)))
+        " quoted_text, public_subject, public_body, public_quoted, message_id_header, notes, hidden, sent_at,"
+        " arrived_at) VALUES (?, 'incoming', 'reply', 'The authority', 'x@example.org', 'Re', 'new', '', 'Re: new',"
+        " 'A brand new reply for the benchmark.', '', '<new@bench>', '[]', 0, ?, ?)",
+        (thread_id, datetime(2026, 1, 1).strftime(TIME_FORMAT), datetime(2026, 1, 1).strftime(TIME_FORMAT)))
     # A bulk write bypasses the ORM's change tracking, so it bumps updated_at itself (as the store asks).
     con.execute("UPDATE thread SET last_activity_at = ?, updated_at = ? WHERE id = ?",
                 (datetime(2026, 1, 1).strftime(TIME_FORMAT), datetime.now(timezone.utc).strftime(TIME_FORMAT), thread_id))

@@ -65,7 +65,7 @@ def record_incoming(session: Session, context: Context, thread: Thread, inbound:
         subject=understood.subject, body_text=understood.new_text, quoted_text=understood.quoted_text,
         message_id_header=f"<{understood.message_id}>" if understood.message_id else "",
         notes=list(understood.notes), hidden=hidden or understood.kind == "spam",
-        sent_at=understood.date or inbound.received_at)
+        arrived_at=inbound.received_at, sent_at=understood.date)
     with session.no_autoflush:
         redact = Redactor(session, context, thread)
     fill_public_fields(message, redact)
@@ -112,13 +112,13 @@ def is_resend(session: Session, thread: Thread, understood: Understood) -> bool:
 def latest_message_ids(session: Session, thread: Thread) -> tuple[str | None, list[str]]:
     """(In-Reply-To, References) for a new mail in this thread, oldest reference first."""
     # An outgoing message carries its outbox mail's Message-ID, an incoming one the sender's.
-    # Only the newest ten, read backwards along ix_thread_message_thread_id_sent_at_id; empty
+    # Only the newest ten to arrive, read backwards along ix_thread_message_thread_id_arrived_at_id; empty
     # ids are skipped in SQL, before the LIMIT, so they never take one of the ten places.
     newest = session.exec(select(ThreadMessage.message_id_header)
                           .where(ThreadMessage.thread_id == thread.id)
                           .where(ThreadMessage.kind.in_(("request", "reply", "follow_up")))
                           .where(ThreadMessage.message_id_header != "")
-                          .order_by(ThreadMessage.sent_at.desc(), ThreadMessage.id.desc())
+                          .order_by(ThreadMessage.arrived_at.desc(), ThreadMessage.id.desc())
                           .limit(10)).all()
     ids = newest[::-1]
     return (ids[-1] if ids else None), ids

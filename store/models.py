@@ -106,10 +106,10 @@ class ThreadMessage(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("thread_id", "inbound_id", name="uq_thread_inbound"),
         # Per-message lookups in one thread (processors/threads.py) must not walk the whole
-        # thread: a resend by Message-ID, and the newest messages by date. Both also serve
+        # thread: a resend by Message-ID, and the newest messages by arrival. Both also serve
         # plain thread_id lookups, so thread_id has no index of its own.
         sa.Index("ix_thread_message_thread_id_message_id_header", "thread_id", "message_id_header"),
-        sa.Index("ix_thread_message_thread_id_sent_at_id", "thread_id", "sent_at", "id"),
+        sa.Index("ix_thread_message_thread_id_arrived_at_id", "thread_id", "arrived_at", "id"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     thread_id: int = Field(foreign_key="thread.id")
@@ -128,7 +128,13 @@ class ThreadMessage(SQLModel, table=True):
     message_id_header: str = Field(default="", max_length=998, index=True)
     notes: list = Field(default_factory=list, sa_column=_json_column())
     hidden: bool = False
-    sent_at: datetime = _when(index=True)
+    # When the message reached us (the inbound row's received_at) or we wrote it (the outbox
+    # row's created_at): threads are ordered, threaded and counted by this, never by a
+    # sender's clock, which may be wrong by a year or missing.
+    arrived_at: datetime = _when()
+    # The sender's own `Date:` (ours for outgoing mail), shown beside the arrival time when the
+    # two differ by more than a day; None when the sender gave none. Display only.
+    sent_at: Optional[datetime] = _when(nullable=True, index=True)
 
 
 class Attachment(SQLModel, table=True):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -14,8 +14,13 @@ __all__ = ["LiveService", "RelayCatcher", "free_port", "fill_template", "set_dat
 
 
 def fill_template(path: Path, **values: str) -> bytes:
-    """A real .eml from tests/data with {{NAME}} placeholders filled (addresses and ids of this run)."""
+    """A real .eml from tests/data with {{NAME}} placeholders filled (addresses and ids of this run).
+
+    `{{DATE}}`, where a fixture's sender dated its mail, is now unless given: a fixture never
+    carries a date that the calendar will pass.
+    """
     raw = path.read_bytes()
+    values.setdefault("DATE", format_datetime(datetime.now(timezone.utc)))
     for name, value in values.items():
         raw = raw.replace(b"{{" + name.encode() + b"}}", value.encode())
     return re.sub(rb"(?<!\r)\n", b"\r\n", raw)  # on the wire, as a mail client sends it

@@ -27,7 +27,8 @@ def thread_json(site: Site, view: ThreadView) -> str:
                                 "released": a.released, "url": file if a.released else None,
                                 "text_url": folder if a.released else None})
         messages.append({"id": m.id, "direction": m.direction, "kind": m.kind, "from": m.from_name,
-                         "date": rfc3339(m.sent_at), "subject": m.subject, "body": m.body,
+                         "date": rfc3339(m.arrived_at),
+                         "sender_date": rfc3339(m.sender_date) if m.sender_date else None, "subject": m.subject, "body": m.body,
                          "quoted": m.quoted, "attachments": attachments})
     return _dump({
         "id": row.id, "kind": row.kind, "title": row.title,

@@ -23,9 +23,9 @@ def thread_feed(site: Site, view: ThreadView) -> str:
     row = view.row
     page = site.permalink(thread_url(row.id))
     entries = [Entry(f"{MESSAGE_MARKS.get(m.kind, m.kind)}: {m.subject or row.title}",
-                     f"{page}#m{m.id}", f"{page}#m{m.id}", m.sent_at, m.from_name, m.body)
+                     f"{page}#m{m.id}", f"{page}#m{m.id}", m.arrived_at, m.from_name, m.body)
                for m in reversed(view.messages)]
-    updated = view.messages[-1].sent_at if view.messages else row.last_activity_at
+    updated = view.messages[-1].arrived_at if view.messages else row.last_activity_at
     return _feed(site, row.title or "(untitled)", page, page + "feed.atom", page, updated, entries)
 
 

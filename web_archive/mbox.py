@@ -26,8 +26,9 @@ def _escape_from(text: str) -> str:
 def thread_mbox(view: ThreadView) -> str:
     row = view.row
     parts = []
-    for m in view.messages:
-        when = parse(m.sent_at)
+    for m in view.messages:  # in order of arrival, dated by it; the sender's own date rides along
+        when = parse(m.arrived_at)
+        sender_date = f"X-Mailgate-Sender-Date: {format_datetime(parse(m.sender_date))}\n" if m.sender_date else ""
         body = m.body
         if m.quoted:
             body += "\n\n" + "\n".join("> " + line for line in m.quoted.split("\n"))
@@ -39,6 +40,7 @@ def thread_mbox(view: ThreadView) -> str:
             f"X-Mailgate-Thread: {row.id}\n"
             f"X-Mailgate-Message: {m.id}\n"
             f"X-Mailgate-Kind: {m.kind}\n"
+            f"{sender_date}"
             "MIME-Version: 1.0\n"
             "Content-Type: text/plain; charset=utf-8\n"
             "Content-Transfer-Encoding: 8bit\n\n"

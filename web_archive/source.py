@@ -7,7 +7,7 @@ plain SQL on one connection, streamed, with dates kept as ISO strings until a pa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Iterable, Iterator
 
 import sqlalchemy as sa
@@ -31,6 +31,9 @@ def iso(value) -> str | None:
     if value.tzinfo is not None:
         value = value.astimezone(timezone.utc).replace(tzinfo=None)
     return value.strftime(TIME_FORMAT)
+
+
+SENDER_CLOCK_TOLERANCE = timedelta(days=1)
 
 
 def parse(value: str | None) -> datetime | None:
@@ -69,8 +72,16 @@ class MessageView:
     subject: str
     body: str
     quoted: str
-    sent_at: str
+    arrived_at: str           # when it reached us: the order of the thread, feeds and statistics
+    sender_date: str | None   # the sender's own Date:, for display only (None when it gave none)
     attachments: list[AttachmentView] = field(default_factory=list)
+
+    @property
+    def sender_date_differs(self) -> bool:
+        """Worth showing beside the arrival time: the sender's clock is more than a day away from it."""
+        if self.sender_date is None:
+            return False
+        return abs(parse(self.sender_date) - parse(self.arrived_at)) > SENDER_CLOCK_TOLERANCE
 
 
 @dataclass(slots=True)
@@ -184,13 +195,14 @@ def load_threads(conn: sa.Connection, rows: dict[int, tuple], ids: list[int]) ->
         by_id: dict[int, MessageView] = {}
         query = sa.text(
             "SELECT m.id, m.thread_id, m.direction, m.kind, m.from_name, m.public_subject, m.public_body,"
-            " m.public_quoted, m.sent_at FROM thread_message m WHERE " + where + " AND " + VISIBLE_MESSAGE
-            + " ORDER BY m.thread_id, m.sent_at, m.id")
+            " m.public_quoted, m.arrived_at, m.sent_at FROM thread_message m WHERE " + where + " AND "
+            + VISIBLE_MESSAGE + " ORDER BY m.thread_id, m.arrived_at, m.id")
         if "ids" in params:
             query = query.bindparams(sa.bindparam("ids", expanding=True))
         for r in conn.execute(query, params):
             if r[1] in wanted:
-                message = MessageView(r[0], r[2], r[3], r[4] or "", r[5] or "", r[6] or "", r[7] or "", iso(r[8]))
+                message = MessageView(r[0], r[2], r[3], r[4] or "", r[5] or "", r[6] or "", r[7] or "", iso(r[8]),
+                                      iso(r[9]) if r[9] is not None else None)
                 views[r[1]].messages.append(message)
                 by_id[r[0]] = message
         if by_id:

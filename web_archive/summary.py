@@ -24,7 +24,7 @@ class Summary(NamedTuple):
     sent_at: str | None
     last_activity_at: str
     messages: int               # visible messages
-    response_days: int | None   # calendar days from sending to the first real reply (not auto-reply/bounce)
+    response_days: int | None   # calendar days from sending to the arrival of the first real reply (not auto-reply/bounce)
     url: str                    # relative to the output root, e.g. "thread/12/"
     index_json: str             # this thread's entry in api/threads.json
     open311_json: str           # its entry in api/open311/requests.json ("" unless a problem report)
@@ -49,7 +49,7 @@ def days_between(start: str, end: str) -> int:
 
 def summarise(view: ThreadView, key: int, state: str, index_entry: dict, open311_entry: dict | None) -> Summary:
     row = view.row
-    first = next((m.sent_at for m in view.messages if m.direction == "incoming" and m.kind == "reply"), None)
+    first = next((m.arrived_at for m in view.messages if m.direction == "incoming" and m.kind == "reply"), None)
     days = max(0, days_between(row.sent_at or row.created_at, first)) if first else None
     return Summary(key, row.id, row.kind, row.title, state, row.authority_id, row.created_at, row.sent_at,
                    row.last_activity_at, len(view.messages), days, thread_url(row.id), dump(index_entry),

@@ -86,7 +86,7 @@ def send_follow_up(session: Session, context: Context, thread: Thread, inbound: 
     message = ThreadMessage(thread_id=thread.id, inbound_id=inbound.id, outbox_id=outbox.id, direction="outgoing",
                             kind="follow_up", from_name=thread.citizen_name, subject=outbox.subject, body_text=text,
                             quoted_text=understood.quoted_text, message_id_header=outbox.message_id_header,
-                            sent_at=utcnow())
+                            arrived_at=outbox.created_at, sent_at=outbox.created_at)
     fill_public_fields(message, Redactor(session, context, thread))
     session.add(message)
     thread.last_activity_at = utcnow()

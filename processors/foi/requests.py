@@ -112,7 +112,8 @@ def send_request(session: Session, context: Context, thread: Thread) -> None:
         values={"thread": thread, "authority": authority, "request_address": request_address}))
     message = ThreadMessage(thread_id=thread.id, outbox_id=outbox.id, direction="outgoing", kind="request",
                             from_name=thread.citizen_name, subject=outbox.subject, body_text=thread.body,
-                            message_id_header=outbox.message_id_header, sent_at=now)
+                            message_id_header=outbox.message_id_header,
+                            arrived_at=outbox.created_at, sent_at=outbox.created_at)
     fill_public_fields(message, Redactor(session, context, thread))
     session.add(message)
     queue_mail(session, context, MailSpec(

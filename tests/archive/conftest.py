@@ -41,12 +41,13 @@ def put_blob(blob_dir: Path, data: bytes) -> str:
 
 
 def message(thread: Thread, n: int, direction: str, kind: str, body: str, quoted: str = "", **extra) -> ThreadMessage:
+    sent_at = extra.pop("sent_at", when(60 - n))
     return ThreadMessage(thread_id=thread.id, direction=direction, kind=kind,
                          from_name=extra.pop("from_name", "Jo Citizen" if direction == "outgoing" else "Camden FOI team"),
                          from_address="someone.private@example.org", subject="PRIVATE-SUBJECT",
                          body_text="PRIVATE-BODY-TEXT " + body, quoted_text="PRIVATE-QUOTED",
                          public_subject=extra.pop("subject", f"Message {n}"), public_body=body,
-                         public_quoted=quoted, sent_at=extra.pop("sent_at", when(60 - n)), **extra)
+                         public_quoted=quoted, sent_at=sent_at, arrived_at=extra.pop("arrived_at", sent_at), **extra)
 
 
 class Store:

@@ -73,13 +73,13 @@ def assert_arrival_order(data: dict) -> None:
     assert [m["id"] for m in data["messages"]] == sorted(m["id"] for m in data["messages"])
 
 
-@pytest.mark.xfail(strict=True, reason="threads are ordered by the sender's Date: header")
+
 def test_an_authority_clock_a_year_behind(service, relay, tmp_path):
     request_address, request_id, citizen_address = start(service, relay)
     reply_id = authority_reply(service, "03_authority_reply_outlook.eml", request_address, request_id, now() - YEAR)
 
     forwarded = follow_up(service, relay, citizen_address)
-    assert forwarded.message["In-Reply-To"] == reply_id  # the follow-up answers the reply, not the request
+    assert forwarded.message["In-Reply-To"].strip() == reply_id  # the follow-up answers the reply, not the request
 
     data, authority_page = published(service, tmp_path, thread_id_of(request_address))
     assert [m["kind"] for m in data["messages"]] == ["request", "reply", "follow_up"]
@@ -89,14 +89,14 @@ def test_an_authority_clock_a_year_behind(service, relay, tmp_path):
     assert "Median days to first reply</dt><dd>0</dd>" in authority_page
 
 
-@pytest.mark.xfail(strict=True, reason="threads are ordered by the sender's Date: header")
+
 def test_an_authority_clock_a_year_ahead(service, relay, tmp_path):
     request_address, request_id, citizen_address = start(service, relay)
     authority_reply(service, "03_authority_reply_outlook.eml", request_address, request_id, now() + YEAR)
     second_id = authority_reply(service, "06_authority_typo_lotus.eml", request_address, request_id, now())
 
     forwarded = follow_up(service, relay, citizen_address)
-    assert forwarded.message["In-Reply-To"] == second_id  # the newest arrival, not the future-dated one
+    assert forwarded.message["In-Reply-To"].strip() == second_id  # the newest arrival, not the future-dated one
 
     data, authority_page = published(service, tmp_path, thread_id_of(request_address))
     assert [m["kind"] for m in data["messages"]] == ["request", "reply", "reply", "follow_up"]
@@ -104,13 +104,13 @@ def test_an_authority_clock_a_year_ahead(service, relay, tmp_path):
     assert "Median days to first reply</dt><dd>0</dd>" in authority_page
 
 
-@pytest.mark.xfail(strict=True, reason="a missing Date: is replaced by the arrival time and shown as the sender's")
+
 def test_a_reply_with_no_date(service, relay, tmp_path):
     request_address, request_id, citizen_address = start(service, relay)
     reply_id = authority_reply(service, "03_authority_reply_outlook.eml", request_address, request_id, None)
 
     forwarded = follow_up(service, relay, citizen_address)
-    assert forwarded.message["In-Reply-To"] == reply_id
+    assert forwarded.message["In-Reply-To"].strip() == reply_id
 
     data, _ = published(service, tmp_path, thread_id_of(request_address))
     assert_arrival_order(data)

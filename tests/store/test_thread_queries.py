@@ -41,7 +41,7 @@ def big_thread(engine, size: int) -> int:
         connection.execute(sa.insert(ThreadMessage), [dict(
             thread_id=thread_id if i % 50 else other_id, direction="incoming", kind="reply",
             from_address="clerk@ambridge-parish.example", body_text=f"Answer {i}.", notes=[], hidden=False,
-            message_id_header=f"<{i}@ambridge-parish.example>", sent_at=T0 + timedelta(minutes=(i * 37) % size))
+            message_id_header=f"<{i}@ambridge-parish.example>", arrived_at=T0 + timedelta(minutes=(i * 37) % size))
             for i in range(size)])
         connection.execute(sa.insert(Outbox), [dict(
             dedupe_key=f"response:{i}", kind="foi_response", thread_id=thread_id, to_address="sam@citizen.example",
@@ -111,16 +111,16 @@ def test_a_resend_and_the_latest_ids_are_found_through_the_composite_indexes(eng
         assert sqlite_plan(engine, resend, resend_parameters) == [
             "SEARCH thread_message USING INDEX ix_thread_message_thread_id_message_id_header "
             "(thread_id=? AND message_id_header=?)"]
-        # Read backwards along (thread_id, sent_at, id) until ten fit: no sort of the whole thread.
+        # Read backwards along (thread_id, arrived_at, id) until ten fit: no sort of the whole thread.
         assert sqlite_plan(engine, latest, latest_parameters) == [
-            "SEARCH thread_message USING INDEX ix_thread_message_thread_id_sent_at_id (thread_id=?)"]
+            "SEARCH thread_message USING INDEX ix_thread_message_thread_id_arrived_at_id (thread_id=?)"]
     else:
         nodes = list(postgres_nodes(postgres_plan(engine, resend, resend_parameters)))
         assert not any(n["Node Type"] == "Seq Scan" for n in nodes)
         assert any("message_id_header" in n.get("Index Cond", "") for n in nodes)
         nodes = list(postgres_nodes(postgres_plan(engine, latest, latest_parameters)))
         assert nodes[0]["Node Type"] == "Limit" and not any(n["Node Type"] in ("Seq Scan", "Sort") for n in nodes)
-        assert any(n.get("Index Name") == "ix_thread_message_thread_id_sent_at_id" for n in nodes)
+        assert any(n.get("Index Name") == "ix_thread_message_thread_id_arrived_at_id" for n in nodes)
 
 
 def old_latest_message_ids(session: Session, thread: Thread) -> tuple[str | None, list[str]]:
@@ -128,7 +128,7 @@ def old_latest_message_ids(session: Session, thread: Thread) -> tuple[str | None
     ids = [mid for mid in session.exec(select(ThreadMessage.message_id_header)
                                        .where(ThreadMessage.thread_id == thread.id)
                                        .where(ThreadMessage.kind.in_(("request", "reply", "follow_up")))
-                                       .order_by(ThreadMessage.sent_at, ThreadMessage.id)).all() if mid]
+                                       .order_by(ThreadMessage.arrived_at, ThreadMessage.id)).all() if mid]
     return (ids[-1] if ids else None), ids[-10:]
 
 
@@ -144,13 +144,13 @@ def test_the_latest_ids_are_those_the_whole_thread_gave(engine):
             minutes = 1000 + i if i >= 35 else (i * 17) % 23
             session.add(ThreadMessage(thread_id=thread.id, direction="incoming", kind=kinds[i % len(kinds)],
                                       message_id_header="" if i % 4 == 0 or i >= 35 else f"<{i}@example.org>",
-                                      sent_at=T0 + timedelta(minutes=minutes)))
+                                      arrived_at=T0 + timedelta(minutes=minutes)))
             session.add(ThreadMessage(thread_id=other.id, direction="incoming", kind="reply",
                                       message_id_header=f"<other-{i}@example.org>",
-                                      sent_at=T0 + timedelta(minutes=5000 + i)))
+                                      arrived_at=T0 + timedelta(minutes=5000 + i)))
         for i in range(3):
             session.add(ThreadMessage(thread_id=small.id, direction="outgoing", kind="follow_up",
-                                      message_id_header=f"<small-{i}@foi.test>", sent_at=T0 - timedelta(days=i)))
+                                      message_id_header=f"<small-{i}@foi.test>", arrived_at=T0 - timedelta(days=i)))
         session.commit()
         for each in (thread, other, empty, small):
             assert latest_message_ids(session, each) == old_latest_message_ids(session, each)
