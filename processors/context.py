@@ -13,8 +13,8 @@ from typing import Any, Callable
 import jinja2
 import sqlalchemy as sa
 
-from mailgate.addresses import AddressBook
-from mailgate.settings import Settings
+from store.addresses.book import AddressBook
+from mailgate.runtime.settings import Settings
 from store.db import make_engine
 from templates import TEMPLATES_DIR
 
@@ -31,7 +31,7 @@ class Context:
     queued: Callable[[], int] = field(default=lambda: 0)
     dkim_key: bytes | None = None
     # Called by each actor before it starts; `serve` makes it wait while the gateways are
-    # busy acknowledging mail (mailgate/ingest_first.py). Elsewhere it returns at once.
+    # busy acknowledging mail (mailgate/gateway/ingest_activity.py). Elsewhere it returns at once.
     before_work: Callable[[], object] = field(default=lambda: None)
 
     def sign(self, raw: bytes) -> bytes:

@@ -14,7 +14,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from mailgate.hostport import parse_host_port
+from store.hostport import parse_host_port
 from processors.context import Context
 from store.models import Outbox, OutboxState, utcnow
 

@@ -12,8 +12,8 @@ from typing import Callable
 
 from sqlmodel import Session
 
-from mailgate.recipients import why_closed
-from mailgate.routes import THREAD_ROUTES, Route, resolve
+from store.addresses.posting import why_closed
+from store.addresses.routes import THREAD_ROUTES, Route, resolve
 from processors.bounces import receive_bounce
 from processors.context import Context
 from processors.foi.citizen import NotTheRequester, citizen_reply

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from mailgate.routes import Route
+from store.addresses.routes import Route
 from processors.blobs import put_blob
 from processors.context import Context
 from processors.public_view import Redactor, fill_public_attachment, fill_public_fields

@@ -1,7 +1,7 @@
 """The states of stored rows as plain strings, and the clock: importable without the ORM.
 
 The gateway processes use these without loading SQLAlchemy or sqlmodel (see
-mailgate/gateway_store.py); store/models.py re-exports them.
+mailgate/gateway/dbapi_store.py); store/models.py re-exports them.
 """
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from mailgate.settings import load_settings
+from mailgate.runtime.settings import load_settings
 
 from tests.harness import LiveService, RelayCatcher
 

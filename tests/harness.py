@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 from email.utils import format_datetime
 from pathlib import Path
 
-from mailgate.embedded import BackgroundService as LiveService
-from mailgate.embedded import MailCatcher as RelayCatcher
-from mailgate.embedded import free_port
+from mailgate.runtime.embedded import BackgroundService as LiveService
+from mailgate.runtime.embedded import MailCatcher as RelayCatcher
+from mailgate.runtime.embedded import free_port
 
 __all__ = ["LiveService", "RelayCatcher", "free_port", "fill_template", "set_date"]
 

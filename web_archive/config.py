@@ -7,7 +7,7 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class ArchiveConfig:
-    """The few settings the renderer uses; `from_settings` reads them from `mailgate.settings.Settings`."""
+    """The few settings the renderer uses; `from_settings` reads them from `mailgate.runtime.settings.Settings`."""
 
     database_url: str
     blob_dir: Path

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from email.message import Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
-from mailgate.flanker_quiet import address as flanker_address
+from processors.understanding.flanker_quiet import address as flanker_address
 
 from .attachments import AttachmentReader
 from .budget import Budget

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from mailgate.settings import Settings
+from mailgate.runtime.settings import Settings
 from store.db import make_engine
 from store.migrate import upgrade
 from store.models import Attachment, Authority, HeldMessage, InboundMessage, Thread, ThreadMessage

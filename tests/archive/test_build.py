@@ -12,7 +12,7 @@ from sqlmodel import Session
 from tests.archive.conftest import ALLOWED_ADDRESS, EMAIL, TODAY, message, when
 from store.models import Attachment, Thread
 from web_archive.build import build_site
-from web_archive.cli import archive
+from mailgate.cli.archive import archive
 
 
 def snapshot(root):

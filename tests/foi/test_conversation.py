@@ -14,7 +14,7 @@ import time
 import pytest
 from sqlmodel import Session, select
 
-from mailgate.recipients import CACHE_SECONDS
+from mailgate.gateway.recipients import CACHE_SECONDS
 from store.models import Authority, HeldMessage, Thread, ThreadMessage, WhoMayPost
 from tests.conftest import DATA
 from tests.harness import fill_template, import_sample_authorities

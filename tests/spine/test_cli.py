@@ -113,7 +113,7 @@ def test_flanker_imports_silently_and_writes_nothing(tmp_path):
     package = Path(flanker.__file__).parent
     before = sorted(p.name for p in package.rglob("*parsetab*"))
     result = subprocess.run([sys.executable, "-c", "import processors.understanding; "
-                             "from mailgate.flanker_quiet import address; print(address.parse('a@b.example'))"],
+                             "from processors.understanding.flanker_quiet import address; print(address.parse('a@b.example'))"],
                             capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "a@b.example\n" and result.stderr == ""

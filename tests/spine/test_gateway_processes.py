@@ -21,7 +21,7 @@ HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "pydantic_settings", "alembic", "
 
 
 def test_a_gateway_process_loads_no_orm_settings_machinery_or_processors():
-    probe = ("import sys, mailgate.gateway_process; "
+    probe = ("import sys, mailgate.runtime.gateway_process; "
              f"print(' '.join(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))")
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
     assert loaded == []
@@ -32,7 +32,7 @@ def gateway_pids(serve_pid: int) -> list[int]:
     children = [pid for task in Path(f"/proc/{serve_pid}/task").iterdir()
                 for pid in (task / "children").read_text().split()]
     return sorted(int(pid) for pid in children if alive(int(pid))
-                  and b"mailgate.gateway_process" in Path(f"/proc/{pid}/cmdline").read_bytes())
+                  and b"mailgate.runtime.gateway_process" in Path(f"/proc/{pid}/cmdline").read_bytes())
 
 
 def wait_for(condition, timeout: float = 30, what: str = "condition"):

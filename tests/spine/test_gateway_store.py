@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlmodel import Session
 
-from mailgate.gateway_store import InboundWriter, Received, ThreadReader
+from mailgate.gateway.dbapi_store import InboundWriter, Received, ThreadReader
 from store.db import make_engine
 from store.migrate import upgrade
 from store.models import Authority, InboundMessage, InboundState, Thread, WhoMayPost

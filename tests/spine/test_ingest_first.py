@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import time
 
-from mailgate.ingest_first import IngestActivity
+from mailgate.gateway.ingest_activity import IngestActivity
 
 
 def test_actors_wait_while_a_gateway_process_is_busy_and_never_longer_than_the_cap():

@@ -172,7 +172,7 @@ def test_outbound_mail_is_dkim_signed_when_a_key_is_configured(make_settings, re
 
     import dkim
 
-    from mailgate.embedded import BackgroundService
+    from mailgate.runtime.embedded import BackgroundService
 
     key = tmp_path / "dkim.pem"
     subprocess.run(["openssl", "genrsa", "-out", str(key), "2048"], check=True, capture_output=True)

@@ -1,4 +1,4 @@
-"""The gateway's quicker DATA (mailgate/quick_data.py) against aiosmtpd's own, byte for byte.
+"""The gateway's quicker DATA (mailgate/gateway/fast_data.py) against aiosmtpd's own, byte for byte.
 
 Two real servers on ephemeral ports, one with aiosmtpd's DATA and one with ours, get the
 same raw bytes over TCP; their replies and the content they hand the handler must match.
@@ -12,7 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
 
-from mailgate.quick_data import QuickData
+from mailgate.gateway.fast_data import QuickData
 from tests.harness import free_port
 
 LIMIT = 4096  # data_size_limit, small enough to cross with a few lines

@@ -1,7 +1,7 @@
 """One gateway process of `mailgate serve` with MAILGATE_GATEWAY_PROCESSES > 1.
 
 `mailgate serve` starts each with a fresh interpreter (``python -m
-mailgate.gateway_process``), not a fork, so that it holds only the gateway:
+mailgate.runtime.gateway_process``), not a fork, so that it holds only the gateway:
 aiosmtpd, the route table and a DBAPI connection, about a third of the memory
 of a process that has loaded the ORM and the actors (docs/performance.md).
 
@@ -20,10 +20,10 @@ import signal
 import sys
 from typing import Callable
 
-from mailgate.gateway import Gateway, GatewayConfig, listening_socket
-from mailgate.ingest_first import IngestActivity
+from mailgate.gateway.server import Gateway, GatewayConfig, listening_socket
+from mailgate.gateway.ingest_activity import IngestActivity
 
-log = logging.getLogger("mailgate.gateway")
+log = logging.getLogger("mailgate.gateway.server")
 
 
 def main() -> int:
@@ -63,7 +63,7 @@ def _stop_at_end_of_file(stop: asyncio.Event) -> None:
 
 def enqueuer(config: GatewayConfig) -> Callable[..., None] | None:
     """Straight to Redis when there is a shared broker; with the in-process one there is
-    nothing to enqueue here: serve picks the new rows up from the store (mailgate/service.py)."""
+    nothing to enqueue here: serve picks the new rows up from the store (mailgate/runtime/service.py)."""
     if not config.broker_url:
         return None
     from processors.broker import enqueue_by_name

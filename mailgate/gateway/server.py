@@ -3,7 +3,7 @@
 Nothing is parsed here beyond the envelope; the raw bytes go to the store and
 only the new row's id goes to the queue. This module and what it imports stay
 free of SQLAlchemy, sqlmodel and pydantic, so that a gateway process is small
-(mailgate/gateway_process.py).
+(mailgate/runtime/gateway_process.py).
 """
 from __future__ import annotations
 
@@ -22,13 +22,13 @@ from typing import Callable
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from mailgate.addresses import AddressBook
-from mailgate.gateway_store import InboundWriter, Received, ThreadReader
-from mailgate.hostport import parse_host_port
-from mailgate.ingest_first import IngestActivity
-from mailgate.quick_data import QuickData
-from mailgate.recipients import RecipientChecker
-from mailgate.store_writer import StoreWriter
+from store.addresses.book import AddressBook
+from mailgate.gateway.dbapi_store import InboundWriter, Received, ThreadReader
+from store.hostport import parse_host_port
+from mailgate.gateway.ingest_activity import IngestActivity
+from mailgate.gateway.fast_data import QuickData
+from mailgate.gateway.recipients import RecipientChecker
+from mailgate.gateway.batched_writer import StoreWriter
 
 log = logging.getLogger(__name__)
 
@@ -202,7 +202,7 @@ class Gateway:
 
     `enqueue(actor_name, id)` hands a stored message to the actors (None: nothing to
     do, serve picks new rows up from the store); `activity` is stamped after every
-    commit so that the actors hold back (mailgate/ingest_first.py).
+    commit so that the actors hold back (mailgate/gateway/ingest_activity.py).
     """
 
     def __init__(self, config: GatewayConfig, enqueue: Callable[..., None] | None,

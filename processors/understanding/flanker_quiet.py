@@ -7,7 +7,7 @@ flanker's own modules, which fails on a read-only install and dirties it
 otherwise. We build the tables in memory (`write_tables=False`) with ply's error
 log silenced, once per process, before anything else imports flanker.
 
-Always import flanker as ``from mailgate.flanker_quiet import address``.
+Always import flanker as ``from processors.understanding.flanker_quiet import address``.
 """
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from mailgate.hostport import parse_host_port
+from store.hostport import parse_host_port
 
 
 class SettingsError(Exception):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from mailgate.settings import Settings
+from mailgate.runtime.settings import Settings
 
 
 def settings_of(ctx: click.Context) -> Settings:

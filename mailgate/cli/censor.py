@@ -6,7 +6,7 @@ import re
 import click
 from sqlmodel import Session, select
 
-from mailgate.cli_support import context_of
+from mailgate.cli.support import context_of
 
 
 @click.group()

@@ -19,9 +19,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from mailgate.gateway import DRAIN_SECONDS, Gateway, GatewayConfig, address_of, listening_socket
-from mailgate.ingest_first import IngestActivity
-from mailgate.settings import Settings
+from mailgate.gateway.server import DRAIN_SECONDS, Gateway, GatewayConfig, address_of, listening_socket
+from mailgate.gateway.ingest_activity import IngestActivity
+from mailgate.runtime.settings import Settings
 from store.db import make_engine
 from store.models import InboundMessage, InboundState, utcnow
 
@@ -31,7 +31,7 @@ RECLAIMED_AGE = timedelta(minutes=1)
 _POLL_SECONDS = 0.5
 _WATCH_SECONDS = 2.0
 # The actors run at a lower CPU priority than the gateways (besides waiting for quiet,
-# mailgate/ingest_first.py), so the 250s of a burst get the CPU first.
+# mailgate/gateway/ingest_activity.py), so the 250s of a burst get the CPU first.
 WORKER_NICENESS = 10
 
 
@@ -127,7 +127,7 @@ def gateway_config(settings: Settings, sockets: dict[str, socket.socket]) -> Gat
 
 
 class GatewayProcesses:
-    """The gateway processes (mailgate/gateway_process.py) of a serve with several of them.
+    """The gateway processes (mailgate/runtime/gateway_process.py) of a serve with several of them.
 
     Each is a fresh interpreter, handed its settings on stdin; one that crashes is
     started again. One that exits cleanly was told to stop (SIGTERM, or its serve
@@ -142,7 +142,7 @@ class GatewayProcesses:
         self.processes = [self._spawn() for _ in range(self.count)]
 
     def _spawn(self) -> subprocess.Popen:
-        process = subprocess.Popen([sys.executable, "-m", "mailgate.gateway_process"], stdin=subprocess.PIPE,
+        process = subprocess.Popen([sys.executable, "-m", "mailgate.runtime.gateway_process"], stdin=subprocess.PIPE,
                                    pass_fds=(self.activity.fd,))
         handover = {"config": asdict(self.config), "activity_fd": self.activity.fd}
         process.stdin.write(json.dumps(handover).encode() + b"\n")

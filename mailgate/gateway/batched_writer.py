@@ -11,7 +11,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Sequence
 
-from mailgate.gateway_store import InboundWriter, Received
+from mailgate.gateway.dbapi_store import InboundWriter, Received
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mailgate.tokens import id_variants, make_token, token_matches, within_one_typo
+from store.addresses.tokens import id_variants, make_token, token_matches, within_one_typo
 
 # route name → token purpose. Separate purposes make a leaked authority-facing
 # address useless for posting as the citizen, and vice versa.

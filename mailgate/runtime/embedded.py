@@ -21,9 +21,9 @@ import dramatiq
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from mailgate.gateway import Gateway, listening_socket
-from mailgate.service import gateway_config
-from mailgate.settings import Settings
+from mailgate.gateway.server import Gateway, listening_socket
+from mailgate.runtime.service import gateway_config
+from mailgate.runtime.settings import Settings
 from processors.broker import install_broker
 from processors.context import Context, build_context, configure
 from processors.sweeper import sweep

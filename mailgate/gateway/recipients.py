@@ -9,9 +9,9 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from mailgate.addresses import AddressBook
-from mailgate.routes import THREAD_ROUTES, Route, resolve, why_unresolved
-from store.states import WhoMayPost
+from store.addresses.book import AddressBook
+from store.addresses.routes import THREAD_ROUTES, Route, resolve, why_unresolved
+from store.addresses.posting import why_closed
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class RecipientChecker:
     def __init__(self, addresses: AddressBook, read_threads: Callable[[tuple[int, ...]], list[tuple]],
                  cache_seconds: float = CACHE_SECONDS, cache_size: int = 10_000):
         """`read_threads(ids)` gives (id, title, state, who_may_post, authority email) rows
-        (mailgate/gateway_store.py's ThreadReader.facts)."""
+        (mailgate/gateway/dbapi_store.py's ThreadReader.facts)."""
         self.addresses = addresses
         self.read_threads = read_threads
         self.cache_seconds = cache_seconds
@@ -122,29 +122,3 @@ class RecipientChecker:
             self._cache.clear()
         self._cache[candidates] = (now + self.cache_seconds, threads)
         return threads
-
-
-def why_closed(thread_id: int, title: str, who_may_post: str, state: str, authority_domain: str | None,
-               route_name: str, mail_from: str) -> str | None:
-    """Why this sender may not write into this thread now, or None. The one rule, asked at
-    RCPT (to refuse) and again in processing (to hold what was accepted just before a close)."""
-    if route_name == "confirm":
-        return None
-    if who_may_post == WhoMayPost.NOBODY or state == "user_withdrawn":
-        return (f"request {thread_id} ({title!r}) is closed and no longer accepts mail; please write to "
-                "the service's general address if you need to reach us")
-    if who_may_post == WhoMayPost.AUTHORITY_ONLY and route_name == "thread_authority":
-        sender_domain = mail_from.rpartition("@")[2].lower()
-        if authority_domain is None or not same_organisation(sender_domain, authority_domain):
-            return (f"request {thread_id} ({title!r}) has been quiet for a long time and now only accepts "
-                    "replies from the authority's own mail domain")
-    return None
-
-
-def same_organisation(sender_domain: str, authority_domain: str) -> bool:
-    """The sender's domain is the authority's, or a subdomain of it.
-
-    >>> same_organisation("mail.camden.gov.uk", "camden.gov.uk"), same_organisation("evilcamden.gov.uk", "camden.gov.uk")
-    (True, False)
-    """
-    return bool(sender_domain) and (sender_domain == authority_domain or sender_domain.endswith("." + authority_domain))

@@ -1,0 +1,84 @@
+"""`mailgate config`, `db`, `routes` and `status`: what the settings, the store and an address say."""
+from __future__ import annotations
+
+import json
+
+import click
+import sqlalchemy as sa
+
+from mailgate.cli.support import settings_of
+
+
+@click.command()
+@click.pass_context
+def config(ctx: click.Context) -> None:
+    """Print the effective settings (secrets masked)."""
+    for name, value in settings_of(ctx).masked().items():
+        click.echo(f"{name}={value}")
+
+
+@click.group()
+def db() -> None:
+    """The store's schema."""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Apply all migrations (serve does this on start)."""
+    from store.migrate import upgrade
+
+    settings = settings_of(ctx)
+    upgrade(settings.sqlalchemy_url)
+    click.echo(f"store at {settings.sqlalchemy_url.split('@')[-1]} is up to date")
+
+
+@click.command()
+@click.option("--test", "address", required=True, metavar="ADDRESS", help="the address to explain")
+@click.pass_context
+def routes(ctx: click.Context, address: str) -> None:
+    """Explain what an address means (exit 1 when nothing matches)."""
+    from store.addresses.book import PURPOSES, AddressBook
+    from store.addresses.routes import describe, resolve, why_unresolved
+
+    settings = settings_of(ctx)
+    route = resolve(address, settings.domain)
+    if route is None:
+        click.echo(f"no route: {why_unresolved(address, settings.domain)}")
+        ctx.exit(1)
+    click.echo(f"route: {route.name}\n  {describe(route.name)}")
+    for key, value in route.params.items():
+        click.echo(f"  {key} = {value}")
+    if route.name in PURPOSES:
+        book = AddressBook(settings.secret_bytes, settings.domain)
+        ident = next(v for k, v in route.params.items() if k != "token")
+        valid = book.token_valid(route.name, ident, route.params["token"])
+        click.echo(f"  token: {'valid' if valid else 'NOT valid for this site secret'}")
+        if not valid:
+            near = book.typo_candidates(route.name, ident, route.params["token"])
+            click.echo(f"  one typo away from: {', '.join(map(str, near)) or 'nothing'}")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """Counts of inbound and outbound mail by state: the backlog."""
+    from store.db import make_engine
+    from store.migrate import upgrade
+    from store.models import InboundMessage, InboundState, Outbox, OutboxState
+
+    settings = settings_of(ctx)
+    upgrade(settings.sqlalchemy_url)
+    engine = make_engine(settings.sqlalchemy_url)
+    with engine.connect() as connection:
+        inbound = dict(connection.execute(sa.select(InboundMessage.state, sa.func.count())
+                                          .group_by(InboundMessage.state)).all())
+        outbox = dict(connection.execute(sa.select(Outbox.state, sa.func.count()).group_by(Outbox.state)).all())
+    report = {"inbound": {state: inbound.get(state, 0) for state in InboundState.ALL},
+              "outbox": {state: outbox.get(state, 0) for state in OutboxState.ALL}}
+    if as_json:
+        click.echo(json.dumps(report))
+        return
+    for table, counts in report.items():
+        click.echo(f"{table:8} " + "  ".join(f"{state} {count}" for state, count in counts.items()))

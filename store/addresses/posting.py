@@ -1,0 +1,31 @@
+"""Who may post into a thread now: the one rule, asked at RCPT (to refuse with a sentence) and
+again in processing (to hold what was accepted a moment before a thread closed)."""
+from __future__ import annotations
+
+from store.states import WhoMayPost
+
+
+def why_closed(thread_id: int, title: str, who_may_post: str, state: str, authority_domain: str | None,
+               route_name: str, mail_from: str) -> str | None:
+    """Why this sender may not write into this thread now, or None. The one rule, asked at
+    RCPT (to refuse) and again in processing (to hold what was accepted just before a close)."""
+    if route_name == "confirm":
+        return None
+    if who_may_post == WhoMayPost.NOBODY or state == "user_withdrawn":
+        return (f"request {thread_id} ({title!r}) is closed and no longer accepts mail; please write to "
+                "the service's general address if you need to reach us")
+    if who_may_post == WhoMayPost.AUTHORITY_ONLY and route_name == "thread_authority":
+        sender_domain = mail_from.rpartition("@")[2].lower()
+        if authority_domain is None or not same_organisation(sender_domain, authority_domain):
+            return (f"request {thread_id} ({title!r}) has been quiet for a long time and now only accepts "
+                    "replies from the authority's own mail domain")
+    return None
+
+
+def same_organisation(sender_domain: str, authority_domain: str) -> bool:
+    """The sender's domain is the authority's, or a subdomain of it.
+
+    >>> same_organisation("mail.camden.gov.uk", "camden.gov.uk"), same_organisation("evilcamden.gov.uk", "camden.gov.uk")
+    (True, False)
+    """
+    return bool(sender_domain) and (sender_domain == authority_domain or sender_domain.endswith("." + authority_domain))
