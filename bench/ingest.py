@@ -2,13 +2,18 @@
 
     python bench/ingest.py                      # 20,000 messages of 2 KB over 20 sessions
     python bench/ingest.py --quick              # 2,000 messages
+    python bench/ingest.py --rounds             # 3 alternating rounds, median ratio (--rounds N for N)
     python bench/ingest.py --gateway-processes 2 --database-url postgresql://postgres@127.0.0.1:5432/bench \\
         --broker-url redis://127.0.0.1:6379/12
 
-The sink runs before and after mailgate (the ratio is against the mean of the two).
-Both servers run as subprocesses on ephemeral ports and get the same client: K
-asyncio sessions speaking raw SMTP, each sending many messages over one
-connection. Latency is measured from the end of DATA ("." sent) to the reply.
+The sink runs before and after each mailgate run (sink, mailgate, sink, mailgate, ...,
+sink); each round's ratio is against the mean of the two sinks around it, and with
+several rounds the median ratio is reported. Both servers run as subprocesses on
+ephemeral ports and get the same load generator: Postfix's `smtp-source` when it is
+installed (Debian: `apt-get install postfix`; only the binary is used), else the
+built-in client: K asyncio sessions speaking raw SMTP. Either way each session sends
+many messages over one connection. The built-in client also measures latency, from
+the end of DATA ("." sent) to the reply; smtp-source does not report it.
 mailgate answers 250 only after the batch holding the message is committed, and
 processes the messages concurrently (in-process workers, or Redis); the script
 waits for that processing to finish, reports its rate, and checks that the store
@@ -20,10 +25,13 @@ import argparse
 import asyncio
 import itertools
 import json
+import math
 import os
 import re
+import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,6 +46,7 @@ import sqlalchemy as sa  # noqa: E402
 
 MAILGATE = Path(sys.executable).parent / "mailgate"
 READY_SECONDS = 60
+SENDER = "foi@borsetshire.gov.uk"  # the envelope sender of every message, whichever load generator
 
 # A sink that accepts everything and answers 250 at once: the cost of SMTP alone,
 # with the same aiosmtpd options as the gateway.
@@ -125,7 +134,7 @@ async def _session(port: int, numbers, template: bytes, rcpt: str, result: Clien
         writer.write(b"EHLO bench.example\r\n")
         await _reply(reader)
         for n in numbers:
-            writer.write(b"MAIL FROM:<foi@borsetshire.gov.uk>\r\n")
+            writer.write(f"MAIL FROM:<{SENDER}>\r\n".encode())
             await _reply(reader)
             writer.write(f"RCPT TO:<{rcpt}>\r\n".encode())
             code, _ = await _reply(reader)
@@ -164,8 +173,39 @@ async def _drive(port: int, messages: int, sessions: int, template: bytes, rcpt:
     return result
 
 
-def send(port: int, messages: int, sessions: int, template: bytes, rcpt: str) -> ClientResult:
-    return asyncio.run(_drive(port, messages, sessions, template, rcpt))
+def find_smtp_source() -> str | None:
+    # Debian installs it in /usr/sbin, which is often not on PATH for ordinary users.
+    return shutil.which("smtp-source") or shutil.which("smtp-source", path="/usr/sbin:/usr/local/sbin")
+
+
+def send_with_smtp_source(binary: str, port: int, messages: int, sessions: int, size: int,
+                          rcpt: str) -> ClientResult:
+    """Postfix's load generator. A C program drives harder than asyncio Python, and the server
+    gets more of the two cores. It gives no per-message replies, so there are no latencies or
+    stored ids here; smtp-source exits non-zero at the first reply that is not 2xx, so exit 0
+    means every message got its 250."""
+    command = [binary,
+               "-c",  # print a running count, so a failure can say how far it got
+               "-d",  # keep the connection for the next message (as the built-in client and an MTA's
+                      # connection cache do) instead of one connection per message
+               "-s", str(sessions), "-m", str(messages),
+               "-l", str(size),  # body bytes; smtp-source adds ~5 header lines of its own
+               "-f", SENDER, "-t", rcpt,  # one recipient, unnumbered (-N would make it unroutable)
+               "-S", "RE: Freedom of Information request - road maintenance",
+               f"127.0.0.1:{port}"]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        counted = (done.stdout.split() or ["0"])[-1]
+        raise SystemExit(f"smtp-source failed after {counted} messages sent: {done.stderr.strip()}")
+    return ClientResult(acked=messages, seconds=seconds)
+
+
+def send(args, port: int, template: bytes, rcpt: str) -> ClientResult:
+    if args.smtp_source:
+        return send_with_smtp_source(args.smtp_source, port, args.messages, args.sessions, args.size, rcpt)
+    return asyncio.run(_drive(port, args.messages, args.sessions, template, rcpt))
 
 
 # -- the servers -------------------------------------------------------------------------------------
@@ -329,7 +369,7 @@ def run_sink(args, template: bytes, rcpt: str) -> Run:
         sampler = PeakRSS(process.pid)
         sampler.start()
         cpu = cpu_seconds(process.pid)
-        client = send(port, args.messages, args.sessions, template, rcpt)
+        client = send(args, port, template, rcpt)
         cpu = cpu_seconds(process.pid) - cpu
         return Run("aiosmtpd sink", client, sampler.finish(), cpu)
     finally:
@@ -360,7 +400,7 @@ def run_mailgate(args, home: Path) -> tuple[Run, dict]:
         process = subprocess.Popen([str(MAILGATE), "serve"], env=env, stdout=log_file, stderr=log_file,
                                    start_new_session=True)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from mailgate.settings import load_settings
+    from mailgate.runtime.settings import load_settings
     from store.db import make_engine
 
     engine = make_engine(load_settings(**{"home": home, "database_url": args.database_url}).sqlalchemy_url)
@@ -374,7 +414,7 @@ def run_mailgate(args, home: Path) -> tuple[Run, dict]:
             os.kill(process.pid, signal.SIGSTOP)
         started = time.perf_counter()
         cpu_before = cpu_by_process(process.pid)
-        client = send(port, args.messages, args.sessions, template, rcpt)
+        client = send(args, port, template, rcpt)
         cpu_after = cpu_by_process(process.pid)
         cpu = sum(cpu_after.values()) - sum(cpu_before.values())
         cpu_split = ", ".join(f"{'root' if pid == process.pid else 'child'} {pid}: "
@@ -402,6 +442,7 @@ def run_mailgate(args, home: Path) -> tuple[Run, dict]:
         missing = [i for i in client.stored_ids if i not in ids]
         finished = status["received"] + status["processing"] == 0
         report = {"status": status, "stored": stored, "missing": len(missing), "backlog_at_end_of_ingest": at_end,
+                  "lost": bool(missing) or stored != client.acked,
                   "processing_seconds": processed_after, "processing_finished": finished,
                   "drained_seconds": drained_after, "per_process": per_process, "cpu_split": cpu_split,
                   "processing_rate": (status["done"] + status["held"]) / processed_after}
@@ -414,55 +455,12 @@ def run_mailgate(args, home: Path) -> tuple[Run, dict]:
         engine.dispose()
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--messages", type=int, default=20_000)
-    parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--size", type=int, default=2048, help="bytes per message")
-    parser.add_argument("--gateway-processes", type=int, default=2)
-    parser.add_argument("--worker-threads", type=int, default=0, help="MAILGATE_WORKER_THREADS (default: mailgate's)")
-    parser.add_argument("--database-url", default="", help="default: SQLite in the temporary MAILGATE_HOME")
-    parser.add_argument("--broker-url", default="", help="default: the in-process broker")
-    parser.add_argument("--processing", choices=("concurrent", "after"), default="concurrent",
-                        help="process while ingesting (realistic), or pause the actors' process (SIGSTOP) "
-                             "during ingest and process afterwards (ingest alone; needs --gateway-processes >= 2)")
-    parser.add_argument("--processing-timeout", type=float, default=900)
-    parser.add_argument("--quick", action="store_true", help="2,000 messages")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary MAILGATE_HOME")
-    args = parser.parse_args()
-    # A SIGTERM (timeout, pkill) unwinds like Ctrl-C, so the servers started here are stopped too.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    if args.processing == "after" and args.gateway_processes < 2:
-        parser.error("--processing after needs --gateway-processes 2 or more (the actors then have a process of their own)")
-    if args.quick:
-        args.messages = 2_000
-    home = Path(tempfile.mkdtemp(prefix="mailgate-bench-"))
-    print(f"{args.messages:,} messages of {args.size:,} bytes over {args.sessions} sessions; "
-          f"store {args.database_url or 'SQLite'}, broker {args.broker_url or 'in-process'}, "
-          f"{args.gateway_processes} gateway process(es); home {home}", flush=True)
-    sink_address = "request-1-x@mailgate.localhost"
-    sink_template = message_template(sink_address, args.size)
-    try:
-        # The sink runs before and after mailgate and the ratio is taken against the mean
-        # of the two: this machine's speed drifts, and a bracket cancels most of a drift.
-        sink_before = run_sink(args, sink_template, sink_address)
-        mailgate_run, report = run_mailgate(args, home)
-        sink_after = run_sink(args, sink_template, sink_address)
-    finally:
-        if not args.keep:
-            subprocess.run(["rm", "-rf", str(home)])
-    sink_before.name, sink_after.name = "aiosmtpd sink (before)", "aiosmtpd sink (after)"
-    baseline_rate = (sink_before.rate + sink_after.rate) / 2
-    ratio = mailgate_run.rate / baseline_rate if baseline_rate else 0.0
-    print()
-    print(f"{'':36} {'msg/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'RSS MB':>7} {'PSS MB':>7} {'CPU ms/msg':>11} "
-          f"{'250s':>7} {'not 250':>8}")
-    for run in (sink_before, mailgate_run, sink_after):
-        print(f"{run.name:36} {run.rate:8.0f} {run.percentile(0.5):8.2f} {run.percentile(0.99):8.2f} "
-              f"{run.memory_mb[0]:7.1f} {run.memory_mb[1]:7.1f} {run.cpu_ms_per_message:11.2f} {run.client.acked:7} "
-              f"{run.client.refused + run.client.errors:8}")
-    print()
-    print(f"ratio mailgate / sink:     {ratio:.2f} (against the sinks' mean, {baseline_rate:.0f} msg/s)")
+def milliseconds(value: float) -> str:
+    return "-" if math.isnan(value) else f"{value:.2f}"  # smtp-source gives no latencies
+
+
+def print_mailgate_report(args, run: Run, report: dict) -> bool:
+    """The details of one mailgate run; True when it lost messages or did not finish processing."""
     print("memory:                    peak sums over the process tree; RSS counts shared pages (libraries) "
           "once per process, PSS shares them out")
     print(f"peak RSS per process:      {report['per_process']}")
@@ -477,12 +475,111 @@ def main() -> int:
     if commits:
         print(f"store writer:              {messages:,} messages in {commits:,} commits "
               f"({messages / commits:.1f} per commit, one fsync each)")
-    print(f"store:                     {report['stored']:,} rows for {mailgate_run.client.acked:,} 250s; "
-          f"{report['missing']} acknowledged ids missing; final status {report['status']}")
-    lost = report["missing"] or report["stored"] != mailgate_run.client.acked
-    print("RESULT: " + ("LOST MESSAGES" if lost else "0 lost")
-          + ("" if report["processing_finished"] else "; processing did not finish in time"))
-    return 1 if lost or not report["processing_finished"] else 0
+    ids_checked = ("smtp-source shows no ids: the row count is the check" if args.smtp_source
+                   else f"{report['missing']} acknowledged ids missing")
+    print(f"store:                     {report['stored']:,} rows for {run.client.acked:,} 250s; "
+          f"{ids_checked}; final status {report['status']}")
+    return report["lost"] or not report["processing_finished"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--messages", type=int, default=20_000)
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--size", type=int, default=2048,
+                        help="bytes per message (with smtp-source: bytes of body, after its ~5 header lines)")
+    parser.add_argument("--rounds", type=int, nargs="?", const=3, default=1, metavar="N",
+                        help="alternate sink and mailgate N times (sink, mailgate, sink, ..., mailgate, sink; "
+                             "3 when N is left out), each round against the sinks either side; prints the median ratio")
+    parser.add_argument("--builtin-client", action="store_true",
+                        help="use the built-in asyncio client even when smtp-source is installed (it measures latency)")
+    parser.add_argument("--gateway-processes", type=int, default=2)
+    parser.add_argument("--worker-threads", type=int, default=0, help="MAILGATE_WORKER_THREADS (default: mailgate's)")
+    parser.add_argument("--database-url", default="", help="default: SQLite in the temporary MAILGATE_HOME")
+    parser.add_argument("--broker-url", default="", help="default: the in-process broker")
+    parser.add_argument("--processing", choices=("concurrent", "after"), default="concurrent",
+                        help="process while ingesting (realistic), or pause the actors' process (SIGSTOP) "
+                             "during ingest and process afterwards (ingest alone; needs --gateway-processes >= 2)")
+    parser.add_argument("--processing-timeout", type=float, default=900)
+    parser.add_argument("--quick", action="store_true", help="2,000 messages")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary MAILGATE_HOME of each round")
+    args = parser.parse_args()
+    # A SIGTERM (timeout, pkill) unwinds like Ctrl-C, so the servers started here are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if args.processing == "after" and args.gateway_processes < 2:
+        parser.error("--processing after needs --gateway-processes 2 or more (the actors then have a process of their own)")
+    if args.rounds < 1:
+        parser.error("--rounds needs 1 or more")
+    if args.rounds > 1 and args.database_url:
+        # Every round starts from an empty store (a fresh temporary home); an external
+        # database would carry the rows of the round before into the lost-message check.
+        parser.error("--rounds above 1 needs the SQLite default (each round starts from an empty store)")
+    if args.quick:
+        args.messages = 2_000
+    args.smtp_source = None if args.builtin_client else find_smtp_source()
+    print(f"{args.messages:,} messages of {args.size:,} bytes over {args.sessions} sessions; "
+          f"store {args.database_url or 'SQLite'}, broker {args.broker_url or 'in-process'}, "
+          f"{args.gateway_processes} gateway process(es); {args.rounds} round(s)", flush=True)
+    if args.smtp_source:
+        print(f"load generator: Postfix smtp-source ({args.smtp_source}), one connection per session (-d); "
+              "it reports no latencies", flush=True)
+    elif args.builtin_client:
+        print("load generator: the built-in asyncio client (--builtin-client)", flush=True)
+    else:
+        print("load generator: the built-in asyncio client, because smtp-source is not installed "
+              "(Debian: apt-get install postfix, choosing \"No configuration\"; only /usr/sbin/smtp-source is used)",
+              flush=True)
+    sink_address = "request-1-x@mailgate.localhost"
+    sink_template = message_template(sink_address, args.size)
+    # sink, mailgate, sink, mailgate, ..., sink: this machine's speed drifts, and taking
+    # each mailgate run against the mean of the sinks either side cancels most of a drift.
+    sinks: list[Run] = []
+    rounds: list[tuple[Run, dict]] = []
+    homes: list[Path] = []
+    try:
+        sinks.append(run_sink(args, sink_template, sink_address))
+        print(f"sink 1: {sinks[-1].rate:,.0f} msg/s", flush=True)
+        for number in range(1, args.rounds + 1):
+            homes.append(Path(tempfile.mkdtemp(prefix="mailgate-bench-")))
+            print(f"round {number}: mailgate home {homes[-1]}", flush=True)
+            rounds.append(run_mailgate(args, homes[-1]))
+            print(f"round {number}: mailgate {rounds[-1][0].rate:,.0f} msg/s", flush=True)
+            sinks.append(run_sink(args, sink_template, sink_address))
+            print(f"sink {number + 1}: {sinks[-1].rate:,.0f} msg/s", flush=True)
+    finally:
+        if not args.keep:
+            for home in homes:
+                shutil.rmtree(home, ignore_errors=True)
+    for number, sink in enumerate(sinks, 1):
+        sink.name = f"aiosmtpd sink {number}"
+    for number, (run, _) in enumerate(rounds, 1):
+        run.name += f" #{number}"
+    print()
+    print(f"{'':42} {'msg/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'RSS MB':>7} {'PSS MB':>7} {'CPU ms/msg':>11} "
+          f"{'250s':>7} {'not 250':>8}")
+    in_order = [sinks[0]] + [run for (mailgate_run, _), sink in zip(rounds, sinks[1:]) for run in (mailgate_run, sink)]
+    for run in in_order:
+        print(f"{run.name:42} {run.rate:8.0f} {milliseconds(run.percentile(0.5)):>8} "
+              f"{milliseconds(run.percentile(0.99)):>8} {run.memory_mb[0]:7.1f} {run.memory_mb[1]:7.1f} "
+              f"{run.cpu_ms_per_message:11.2f} {run.client.acked:7} {run.client.refused + run.client.errors:8}")
+    failed, ratios = False, []
+    for number, (run, report) in enumerate(rounds, 1):
+        baseline = (sinks[number - 1].rate + sinks[number].rate) / 2
+        ratios.append(run.rate / baseline if baseline else 0.0)
+        print()
+        print(f"round {number}: ratio mailgate / sink {ratios[-1]:.2f} (against the mean of sinks {number} and "
+              f"{number + 1}, {baseline:.0f} msg/s); peak RSS of the serve tree {run.memory_mb[0]:.1f} MB")
+        failed |= print_mailgate_report(args, run, report)
+    print()
+    print(f"median ratio mailgate / sink: {statistics.median(ratios):.2f} over {len(ratios)} round(s) "
+          f"({', '.join(f'{ratio:.2f}' for ratio in ratios)}); highest peak RSS of the serve tree "
+          f"{max(run.memory_mb[0] for run, _ in rounds):.1f} MB; load generator "
+          f"{'smtp-source' if args.smtp_source else 'built-in client'}")
+    lost = [number for number, (_, report) in enumerate(rounds, 1) if report["lost"]]
+    unfinished = [number for number, (_, report) in enumerate(rounds, 1) if not report["processing_finished"]]
+    print("RESULT: " + (f"LOST MESSAGES (round {', '.join(map(str, lost))})" if lost else "0 lost")
+          + (f"; processing did not finish in time (round {', '.join(map(str, unfinished))})" if unfinished else ""))
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
