@@ -7,7 +7,8 @@ from processors.context import Context
 from processors.foi.responses import tell_citizen_delivery_failed
 from processors.threads import record_incoming
 from processors.understanding import Understood
-from store.models import InboundMessage, Outbox, OutboxState, Thread
+from store.models import InboundMessage, Outbox, Thread
+from store.states import OutboxState
 
 # Mail kinds that went to the authority on the citizen's behalf: if they bounce,
 # the citizen must hear about it. Bounces of mail *to* the citizen tell nobody.

@@ -6,15 +6,14 @@ actor functions are then declared on it explicitly, so import order cannot matte
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
 
 import dramatiq
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.message import Message
 from dramatiq.middleware import AgeLimit, Callbacks, Pipelines, Retries, ShutdownNotifications, TimeLimit
 
-if TYPE_CHECKING:  # a gateway process imports this module for enqueue_by_name alone
-    from processors.context import Context
+from store.queue import Queue, Work
+
 
 QUEUE = "mailgate"
 # A killed Redis worker's unacked messages are requeued by "maintenance", which
@@ -39,36 +38,32 @@ def redis_broker(url: str, namespace: str = "mailgate") -> dramatiq.Broker:
                        maintenance_chance=REDIS_MAINTENANCE_CHANCE)
 
 
-def install_broker(context: Context) -> dramatiq.Broker:
-    url = context.settings.broker_url
+def make_broker(url: str, namespace: str = "mailgate", extra_middleware: tuple = ()) -> dramatiq.Broker:
+    """Redis for a `redis://` URL, else the in-process broker; with the actors declared on it."""
     if url.startswith(("redis://", "rediss://")):
-        broker: dramatiq.Broker = redis_broker(url, context.settings.broker_namespace)
+        broker: dramatiq.Broker = redis_broker(url, namespace)
     else:
         broker = StubBroker(middleware=_middleware())
+    for middleware in extra_middleware:
+        broker.add_middleware(middleware)
     broker.declare_queue(QUEUE)
     dramatiq.set_broker(broker)
     from processors.actors import ACTORS
 
     for function in ACTORS:
         dramatiq.actor(function, broker=broker, queue_name=QUEUE, actor_name=function.__name__, max_retries=3)
-
-    context.enqueue = _enqueuer(broker)
-    if isinstance(broker, StubBroker):
-        context.queued = broker.queues[QUEUE].qsize
     return broker
 
 
-def enqueue_by_name(url: str, namespace: str) -> Callable[..., None]:
-    """Enqueue to Redis by actor name, for a gateway process: the actors (and all they
-    import) need not be declared there."""
-    broker = redis_broker(url, namespace)
+def queue_on(broker: dramatiq.Broker) -> Queue:
+    """The typed queue (store/queue.py) that sends to `broker` by actor name: a gateway process can
+    use it on a Redis broker without declaring (or importing) the actors."""
     broker.declare_queue(QUEUE)
-    return _enqueuer(broker)
 
-
-def _enqueuer(broker: dramatiq.Broker) -> Callable[..., None]:
-    def enqueue(actor_name: str, *args, delay_ms: int = 0) -> None:
-        message = Message(queue_name=QUEUE, actor_name=actor_name, args=args, kwargs={}, options={})
+    def send(work: Work, ident: int, delay_ms: int) -> None:
+        message = Message(queue_name=QUEUE, actor_name=str(work), args=(ident,), kwargs={}, options={})
         broker.enqueue(message, delay=delay_ms or None)
 
-    return enqueue
+    if isinstance(broker, StubBroker):
+        return Queue(send, waiting=broker.queues[QUEUE].qsize)
+    return Queue(send)

@@ -1,38 +1,37 @@
-"""What every actor needs (settings, engine, addresses, templates), built once per process.
+"""What every actor needs (config, engine, addresses, templates, queue, clock), built once per process.
 
 dramatiq actors are plain functions called by worker threads, so they cannot be
-handed arguments beyond message ids; `configure(settings)` is called explicitly
-at start-up by `serve`/`worker`/tests and `current()` gives the result back.
+handed arguments beyond ids; the runtime builds one frozen `Context` at start-up,
+`configure()`s it, and the actors ask `current()` for it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import jinja2
 import sqlalchemy as sa
 
+from processors.config import ProcessorsConfig
+from processors.kinds import KindRegistry, default_kinds
 from store.addresses.book import AddressBook
-from mailgate.runtime.settings import Settings
+from store.clock import Clock
 from store.db import make_engine
+from store.queue import LEFT_FOR_THE_SWEEPER, Queue
 from templates import TEMPLATES_DIR
 
 
-@dataclass
+@dataclass(frozen=True)
 class Context:
-    settings: Settings
+    config: ProcessorsConfig
     engine: sa.Engine
     addresses: AddressBook
     mail_templates: jinja2.Environment
-    enqueue: Callable[..., None] = field(default=lambda actor_name, *args, delay_ms=0: None)
-    # Messages waiting in this process's queue (the in-process broker); 0 with Redis,
-    # whose queue lives elsewhere.
-    queued: Callable[[], int] = field(default=lambda: 0)
+    queue: Queue
+    clock: Clock
+    kinds: KindRegistry
     dkim_key: bytes | None = None
-    # Called by each actor before it starts; `serve` makes it wait while the gateways are
-    # busy acknowledging mail (mailgate/gateway/ingest_activity.py). Elsewhere it returns at once.
-    before_work: Callable[[], object] = field(default=lambda: None)
 
     def sign(self, raw: bytes) -> bytes:
         """DKIM-sign a composed mail when a key is configured (relaxed/relaxed, rsa-sha256)."""
@@ -40,14 +39,14 @@ class Context:
             return raw
         import dkim  # with dnspython, only for a service that signs
 
-        signature = dkim.sign(raw, self.settings.dkim_selector.encode(), self.settings.domain.encode(),
+        signature = dkim.sign(raw, self.config.dkim_selector.encode(), self.config.domain.encode(),
                               self.dkim_key, canonicalize=(b"relaxed", b"relaxed"), include_headers=SIGNED_HEADERS)
         return signature.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n") + raw
 
     def render_mail(self, template: str, **values: Any) -> str:
         return self.mail_templates.get_template(f"{template}.txt").render(
-            service=self.settings.service_name, site_url=self.settings.site_url.rstrip("/"),
-            domain=self.settings.domain, **values)
+            service=self.config.service_name, site_url=self.config.site_url.rstrip("/"),
+            domain=self.config.domain, **values)
 
 
 SIGNED_HEADERS = [b"from", b"to", b"subject", b"date", b"message-id", b"reply-to", b"in-reply-to",
@@ -55,13 +54,20 @@ SIGNED_HEADERS = [b"from", b"to", b"subject", b"date", b"message-id", b"reply-to
 _current: Context | None = None
 
 
-def build_context(settings: Settings, engine: sa.Engine | None = None) -> Context:
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR / "mail")),
-                                     autoescape=False, keep_trailing_newline=True,
-                                     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return Context(settings=settings, engine=engine or make_engine(settings.sqlalchemy_url, durable_commits=False),
-                   addresses=AddressBook(settings.secret_bytes, settings.domain), mail_templates=environment,
-                   dkim_key=Path(settings.dkim_key).read_bytes() if settings.dkim_key else None)
+def mail_environment(kinds: KindRegistry) -> jinja2.Environment:
+    """Mail templates: each kind's own folder first, then the shared templates/mail."""
+    folders = [str(folder) for folder in kinds.template_folders()] + [str(TEMPLATES_DIR / "mail")]
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(folders), autoescape=False, keep_trailing_newline=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def build_context(config: ProcessorsConfig, *, queue: Queue = LEFT_FOR_THE_SWEEPER, clock: Clock | None = None,
+                  kinds: KindRegistry | None = None, engine: sa.Engine | None = None) -> Context:
+    kinds = kinds or default_kinds()
+    return Context(config=config, engine=engine or make_engine(config.database_url, durable_commits=False),
+                   addresses=AddressBook(domain=config.domain, secret=config.secret, routes=kinds.routes()),
+                   mail_templates=mail_environment(kinds), queue=queue, clock=clock or Clock(), kinds=kinds,
+                   dkim_key=Path(config.dkim_key).read_bytes() if config.dkim_key else None)
 
 
 def configure(context: Context) -> Context:

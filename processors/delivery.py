@@ -16,7 +16,8 @@ from sqlmodel import Session
 
 from store.hostport import parse_host_port
 from processors.context import Context
-from store.models import Outbox, OutboxState, utcnow
+from store.models import Outbox
+from store.states import OutboxState
 
 log = logging.getLogger(__name__)
 MAX_DELIVERY_ATTEMPTS = 8
@@ -37,7 +38,7 @@ class PermanentFailure(Exception):
 
 
 def claim(context: Context, outbox_id: int) -> Outbox | None:
-    now = utcnow()
+    now = context.clock.now()
     with context.engine.begin() as connection:
         claimed = connection.execute(
             sa.update(Outbox).where(Outbox.id == outbox_id, Outbox.state == OutboxState.PENDING,
@@ -50,9 +51,9 @@ def claim(context: Context, outbox_id: int) -> Outbox | None:
 
 
 def transmit(context: Context, row: Outbox) -> None:
-    relay = context.settings.relay
+    relay = context.config.relay
     if not relay:
-        maildir = context.settings.outbox_maildir
+        maildir = context.config.outbox_maildir
         for sub in ("tmp", "new", "cur"):  # mailbox.Maildir only makes these for a new folder
             (maildir / sub).mkdir(parents=True, exist_ok=True)
         mailbox.Maildir(maildir, create=True).add(
@@ -60,7 +61,7 @@ def transmit(context: Context, row: Outbox) -> None:
         return
     host, port = parse_host_port(relay, "MAILGATE_RELAY")
     try:
-        with smtplib.SMTP(host, port, local_hostname=context.settings.domain, timeout=60) as smtp:
+        with smtplib.SMTP(host, port, local_hostname=context.config.domain, timeout=60) as smtp:
             smtp.sendmail(row.envelope_from, [row.to_address], row.raw)
     except smtplib.SMTPRecipientsRefused as exc:
         code, text = next(iter(exc.recipients.values()))
@@ -86,11 +87,11 @@ def deliver_outbound(context: Context, outbox_id: int) -> str:
         error = f"{type(exc).__name__}: {exc}"
         if row.attempts >= MAX_DELIVERY_ATTEMPTS:
             return _finish(context, outbox_id, OutboxState.FAILED, f"gave up after {row.attempts} attempts: {error}")
-        due = utcnow() + backoff(row.attempts)
+        due = context.clock.now() + backoff(row.attempts)
         _finish(context, outbox_id, OutboxState.PENDING, error, next_attempt_at=due)
-        context.enqueue("deliver_outbound", outbox_id, delay_ms=int(backoff(row.attempts).total_seconds() * 1000))
+        context.queue.deliver_outbound(outbox_id, delay=backoff(row.attempts))
         return OutboxState.PENDING
-    return _finish(context, outbox_id, OutboxState.SENT, "", sent_at=utcnow())
+    return _finish(context, outbox_id, OutboxState.SENT, "", sent_at=context.clock.now())
 
 
 def _finish(context: Context, outbox_id: int, state: str, error: str, **values) -> str:

@@ -99,21 +99,21 @@ def assign(session: Session, context: Context, held_id: int, thread_id: int) -> 
     inbound = session.get(InboundMessage, held.inbound_id)
     understood = understand(inbound.raw, envelope_from=inbound.mail_from)
     note = receive_response(session, context, thread, inbound, understood)
-    _resolve(session, held, "assigned", thread_id)
+    _resolve(session, context, held, "assigned", thread_id)
     return note
 
 
-def reject(session: Session, held_id: int) -> None:
+def reject(session: Session, context: Context, held_id: int) -> None:
     held = session.get(HeldMessage, held_id)
     if held is None or held.state != "held":
         raise HoldingPenError(f"there is no held message {held_id} (see `mailgate holding-pen list`)")
-    _resolve(session, held, "rejected", None)
+    _resolve(session, context, held, "rejected", None)
 
 
-def _resolve(session: Session, held: HeldMessage, state: str, thread_id: int | None) -> None:
-    from store.models import InboundState, utcnow
+def _resolve(session: Session, context: Context, held: HeldMessage, state: str, thread_id: int | None) -> None:
+    from store.states import InboundState
 
-    held.state, held.thread_id, held.resolved_at = state, thread_id, utcnow()
+    held.state, held.thread_id, held.resolved_at = state, thread_id, context.clock.now()
     session.flush()
     still_held = session.exec(select(HeldMessage).where(HeldMessage.inbound_id == held.inbound_id,
                                                         HeldMessage.state == "held")).first()

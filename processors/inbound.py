@@ -16,10 +16,11 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from processors.context import Context
-from processors.mail_out import outbox_ids_to_send
+from processors.mail_out import commit_and_send
 from processors.routing import route_recipients
 from processors.understanding import understand
-from store.models import InboundMessage, InboundState, utcnow
+from store.models import InboundMessage
+from store.states import UNFINISHED_INBOUND, InboundState
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +30,8 @@ def claim(context: Context, inbound_id: int) -> bool:
     with context.engine.begin() as connection:
         result = connection.execute(
             sa.update(InboundMessage)
-            .where(InboundMessage.id == inbound_id, InboundMessage.state.in_(InboundState.UNFINISHED))
-            .values(state=InboundState.PROCESSING, attempts=InboundMessage.attempts + 1, updated_at=utcnow()))
+            .where(InboundMessage.id == inbound_id, InboundMessage.state.in_(UNFINISHED_INBOUND))
+            .values(state=InboundState.PROCESSING, attempts=InboundMessage.attempts + 1, updated_at=context.clock.now()))
         return result.rowcount == 1
 
 
@@ -40,21 +41,18 @@ def process_inbound(context: Context, inbound_id: int) -> str:
     try:
         with Session(context.engine, expire_on_commit=False) as session:
             inbound = session.get(InboundMessage, inbound_id)
-            if inbound.attempts > context.settings.max_attempts:
+            if inbound.attempts > context.config.max_attempts:
                 return _set_aside(context, inbound_id, f"gave up after {inbound.attempts - 1} attempts; "
                                   f"last error: {inbound.last_error or 'the worker died while processing it'}")
             understood = understand(inbound.raw, envelope_from=inbound.mail_from,
-                                    spam_threshold=context.settings.spam_threshold)
+                                    spam_threshold=context.config.spam_threshold)
             outcome = route_recipients(session, context, inbound, understood)
             inbound.state = InboundState.HELD if outcome.held else InboundState.DONE
             inbound.last_error = "; ".join(outcome.notes)[:5000]
-            inbound.updated_at = utcnow()
-            session.commit()
-            to_send = outbox_ids_to_send(session)
+            inbound.updated_at = context.clock.now()
+            commit_and_send(session, context)
     except Exception as exc:
         return _failed_attempt(context, inbound_id, exc)
-    for outbox_id in to_send:
-        context.enqueue("deliver_outbound", outbox_id)
     return inbound.state
 
 
@@ -64,20 +62,20 @@ def _failed_attempt(context: Context, inbound_id: int, exc: Exception) -> str:
     with context.engine.begin() as connection:
         attempts = connection.execute(sa.select(InboundMessage.attempts)
                                       .where(InboundMessage.id == inbound_id)).scalar_one()
-        give_up = attempts >= context.settings.max_attempts
+        give_up = attempts >= context.config.max_attempts
         state = InboundState.FAILED if give_up else InboundState.RECEIVED
         connection.execute(sa.update(InboundMessage).where(InboundMessage.id == inbound_id)
-                           .values(state=state, last_error=error[:5000], updated_at=utcnow()))
+                           .values(state=state, last_error=error[:5000], updated_at=context.clock.now()))
     if not give_up:
         delay = timedelta(seconds=min(2 ** attempts, 300))
-        context.enqueue("process_inbound", inbound_id, delay_ms=int(delay.total_seconds() * 1000))
+        context.queue.process_inbound(inbound_id, delay=delay)
     return state
 
 
 def _set_aside(context: Context, inbound_id: int, error: str) -> str:
     with context.engine.begin() as connection:
         connection.execute(sa.update(InboundMessage).where(InboundMessage.id == inbound_id)
-                           .values(state=InboundState.FAILED, last_error=error[:5000], updated_at=utcnow()))
+                           .values(state=InboundState.FAILED, last_error=error[:5000], updated_at=context.clock.now()))
     return InboundState.FAILED
 
 
@@ -88,8 +86,8 @@ def retry(context: Context, inbound_id: int) -> bool:
             sa.update(InboundMessage)
             .where(InboundMessage.id == inbound_id,
                    InboundMessage.state.in_((InboundState.FAILED, InboundState.HELD)))
-            .values(state=InboundState.RECEIVED, attempts=0, updated_at=utcnow()))
+            .values(state=InboundState.RECEIVED, attempts=0, updated_at=context.clock.now()))
     if result.rowcount == 1:
-        context.enqueue("process_inbound", inbound_id)
+        context.queue.process_inbound(inbound_id)
         return True
     return False

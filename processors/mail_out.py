@@ -7,6 +7,7 @@ auto-generated` unless a person wrote it (a request or follow-up).
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from dataclasses import dataclass, field
 from email.charset import QP, Charset
 from email.header import Header
@@ -17,7 +18,7 @@ from email.utils import format_datetime, formataddr
 from sqlmodel import Session, select
 
 from processors.context import Context
-from store.models import Outbox, utcnow
+from store.models import Outbox
 
 
 _UTF8_QP = Charset("utf-8")
@@ -50,8 +51,8 @@ def queue_mail(session: Session, context: Context, spec: MailSpec) -> Outbox:
     subject, _, body = rendered.partition("\n")
     subject = subject.removeprefix("Subject:").strip()
     body = body.lstrip("\n")
-    message_id = f"<{uuid.uuid4().hex}@{context.settings.domain}>"
-    raw = context.sign(_build(spec, subject, body, message_id))
+    message_id = f"<{uuid.uuid4().hex}@{context.config.domain}>"
+    raw = context.sign(_build(spec, subject, body, message_id, context.clock.now()))
     row = Outbox(dedupe_key=spec.dedupe_key, kind=spec.kind, thread_id=spec.thread_id, to_address=spec.to,
                  from_address=spec.from_address, message_id_header=message_id, subject=subject, raw=raw)
     session.add(row)
@@ -61,7 +62,7 @@ def queue_mail(session: Session, context: Context, spec: MailSpec) -> Outbox:
     return row
 
 
-def _build(spec: MailSpec, subject: str, body: str, message_id: str) -> bytes:
+def _build(spec: MailSpec, subject: str, body: str, message_id: str, now: datetime) -> bytes:
     # The compat32 classes build the same RFC 5322 bytes as EmailMessage at a
     # seventh of the cost, which matters at one or two mails per inbound message.
     message = MIMEText(body, "plain", _UTF8_QP)
@@ -70,7 +71,7 @@ def _build(spec: MailSpec, subject: str, body: str, message_id: str) -> bytes:
     if spec.reply_to:
         message["Reply-To"] = spec.reply_to
     message["Subject"] = Header(subject, "utf-8") if not subject.isascii() else subject
-    message["Date"] = format_datetime(utcnow())
+    message["Date"] = format_datetime(now)
     message["Message-ID"] = message_id
     if spec.in_reply_to:
         message["In-Reply-To"] = spec.in_reply_to
@@ -81,5 +82,14 @@ def _build(spec: MailSpec, subject: str, body: str, message_id: str) -> bytes:
     return message.as_bytes(policy=compat32.clone(linesep="\r\n"))  # SMTP wants CRLF
 
 
-def outbox_ids_to_send(session: Session) -> list[int]:
-    return list(session.info.pop("outbox_to_send", []))
+def commit_and_send(session: Session, context: Context) -> list[int]:
+    """Commit, then ask the queue to deliver each mail this session put in the outbox.
+
+    In that order: a worker asked to deliver must find the row committed. Should the
+    process die in between, the sweeper finds the pending rows in the store.
+    """
+    session.commit()
+    outbox_ids = list(session.info.pop("outbox_to_send", []))
+    for outbox_id in outbox_ids:
+        context.queue.deliver_outbound(outbox_id)
+    return outbox_ids

@@ -9,22 +9,23 @@ import sqlalchemy as sa
 from processors.context import Context
 from processors.foi.reminders import send_reminders
 from processors.sweeper import sweep
-from store.models import Thread, WhoMayPost, utcnow
+from store.models import Thread
+from store.states import WhoMayPost
 
 log = logging.getLogger(__name__)
 
 
 def age_threads(context: Context) -> int:
     """Quiet threads stop accepting mail from anyone but the authority, then from anyone."""
-    settings, now = context.settings, utcnow()
+    config, now = context.config, context.clock.now()
     with context.engine.begin() as connection:
         closed = connection.execute(sa.update(Thread).where(
             Thread.who_may_post != WhoMayPost.NOBODY,
-            Thread.last_activity_at <= now - timedelta(days=settings.closed_after_days))
+            Thread.last_activity_at <= now - timedelta(days=config.closed_after_days))
             .values(who_may_post=WhoMayPost.NOBODY)).rowcount
         narrowed = connection.execute(sa.update(Thread).where(
             Thread.who_may_post == WhoMayPost.ANYBODY,
-            Thread.last_activity_at <= now - timedelta(days=settings.authority_only_after_days))
+            Thread.last_activity_at <= now - timedelta(days=config.authority_only_after_days))
             .values(who_may_post=WhoMayPost.AUTHORITY_ONLY)).rowcount
     return closed + narrowed
 

@@ -5,7 +5,7 @@ import re
 
 from sqlmodel import Session, or_, select
 
-from processors.blobs import get_blob
+from store.blobs import get_blob
 from processors.context import Context
 from processors.understanding import CensorRule as Rule
 from processors.understanding import redact_text
@@ -34,7 +34,7 @@ class Redactor:
     def __init__(self, session: Session, context: Context, thread: Thread):
         self.rules = censor_rules(session, thread)
         self.labels = thread_address_labels(context, thread)
-        extra = context.settings.extra_phone_patterns
+        extra = context.config.extra_phone_patterns
         self.phone_patterns = PHONE_PATTERNS + extra if extra else None  # None: the built-in ones
         # What must never appear in a published file: the operator's rules, the
         # citizen's own address and the thread's secret addresses. (An authority's
@@ -85,7 +85,7 @@ def refresh_thread(session: Session, context: Context, thread: Thread) -> int:
         session.add(message)
         for attachment in session.exec(select(Attachment).where(Attachment.message_id == message.id)):
             was_released = attachment.released
-            fill_public_attachment(attachment, get_blob(context.settings.blob_dir, attachment.sha256), redact)
+            fill_public_attachment(attachment, get_blob(context.config.blob_dir, attachment.sha256), redact)
             attachment.released = attachment.released and was_released
             session.add(attachment)
     return len(messages)

@@ -1,27 +1,26 @@
-"""Route each recipient of an inbound message to its handler; what nobody claims is held.
+"""Route each recipient of an inbound message to its rule; what nobody claims is held.
 
-The handlers, one per route name, in the order of the route table:
-thread_authority, thread_citizen, confirm, bounce, new_foi, subscribe, new_report, general, postmaster.
+The shared rows of the route table have their rules here (thread addresses, VERP
+bounces, the general address, the mailboxes kept for an operator); what a message
+to a thread's address means is asked of the thread's kind, and a kind's own
+addresses come with their own rules (processors/kinds.py).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from email.parser import BytesHeaderParser
 from email.policy import compat32
-from typing import Callable
 
 from sqlmodel import Session
 
-from store.addresses.posting import why_closed
-from store.addresses.routes import THREAD_ROUTES, Route, resolve
 from processors.bounces import receive_bounce
 from processors.context import Context
-from processors.foi.citizen import NotTheRequester, citizen_reply
-from processors.foi.requests import confirm_by_email, new_request_by_email
-from processors.foi.responses import receive_response
 from processors.holding_pen import hold
+from processors.kinds import HoldForOperator, RouteRule
 from processors.threads import thread_by_references, thread_for_route
 from processors.understanding import Understood
+from store.addresses.posting import why_closed
+from store.addresses.routes import Route, RouteName
 from store.models import Authority, InboundMessage
 
 
@@ -38,6 +37,11 @@ class Delivery:
     inbound: InboundMessage
     understood: Understood
     outcome: Outcome
+
+    def authentication_results(self) -> list[str]:
+        """The message's Authentication-Results headers, as added upstream."""
+        headers = BytesHeaderParser(policy=compat32).parsebytes(self.inbound.raw[:65536], headersonly=True)
+        return [str(value) for value in headers.get_all("Authentication-Results") or []]
 
     def hold(self, recipient: str, reason: str, candidates: list[int] = ()) -> None:
         hold(self.session, self.inbound, recipient, reason, self.understood, candidates)
@@ -56,16 +60,13 @@ def on_thread_address(delivery: Delivery, route: Route) -> None:
     if closed:
         # RCPT normally refuses these; this catches a thread closed while the mail was in flight.
         return delivery.hold(route.address, closed, [thread.id])
-    if route.name == "confirm":
-        note = confirm_by_email(delivery.session, delivery.context, thread, delivery.understood)
-    elif route.name == "thread_citizen":
-        try:
-            note = citizen_reply(delivery.session, delivery.context, thread, delivery.inbound, delivery.understood,
-                                 authentication_results(delivery.inbound.raw))
-        except NotTheRequester as refusal:
-            return delivery.hold(route.address, str(refusal), [thread.id])
-    else:
-        note = receive_response(delivery.session, delivery.context, thread, delivery.inbound, delivery.understood)
+    kind = delivery.context.kinds[thread.kind]
+    rule = {RouteName.CONFIRM: kind.on_confirm, RouteName.THREAD_CITIZEN: kind.on_requester}.get(
+        route.name, kind.on_counterpart)
+    try:
+        note = rule(delivery, thread)
+    except HoldForOperator as refusal:
+        return delivery.hold(route.address, str(refusal), [thread.id])
     if match.how != "token":
         note += f" (matched by {match.how})"
     delivery.outcome.notes.append(note)
@@ -76,11 +77,6 @@ def on_bounce(delivery: Delivery, route: Route) -> None:
                                                  delivery.inbound, delivery.understood))
 
 
-def on_new_foi(delivery: Delivery, route: Route) -> None:
-    delivery.outcome.notes.append(new_request_by_email(delivery.session, delivery.context, delivery.inbound,
-                                                       delivery.understood, route.params["authority"]))
-
-
 def on_general(delivery: Delivery, route: Route) -> None:
     thread = thread_by_references(delivery.session, delivery.understood)
     if thread is None:
@@ -89,7 +85,10 @@ def on_general(delivery: Delivery, route: Route) -> None:
         # The requester's own words are never published as the authority's answer.
         return delivery.hold(route.address, f"the requester of request {thread.id} wrote to the general "
                              "address; an operator decides what to do with it", [thread.id])
-    note = receive_response(delivery.session, delivery.context, thread, delivery.inbound, delivery.understood)
+    try:
+        note = delivery.context.kinds[thread.kind].on_counterpart(delivery, thread)
+    except HoldForOperator as refusal:
+        return delivery.hold(route.address, str(refusal), [thread.id])
     delivery.outcome.notes.append(note + " (matched by references)")
 
 
@@ -97,29 +96,34 @@ def for_an_operator(delivery: Delivery, route: Route) -> None:
     delivery.hold(route.address, f"mail for {route.address}, kept for an operator")
 
 
-HANDLERS: dict[str, Callable[[Delivery, Route], None]] = {
-    "thread_authority": on_thread_address,
-    "thread_citizen": on_thread_address,
-    "confirm": on_thread_address,
-    "bounce": on_bounce,
-    "new_foi": on_new_foi,
-    "general": on_general,
-    "subscribe": for_an_operator,
-    "new_report": for_an_operator,
-    "postmaster": for_an_operator,
+# The rules of the shared rows; every kind adds those of its own (KindRegistry.route_rules).
+SHARED_RULES: dict[str, RouteRule] = {
+    RouteName.THREAD_AUTHORITY: on_thread_address,
+    RouteName.THREAD_CITIZEN: on_thread_address,
+    RouteName.CONFIRM: on_thread_address,
+    RouteName.BOUNCE: on_bounce,
+    RouteName.GENERAL: on_general,
+    RouteName.SUBSCRIBE: for_an_operator,
+    RouteName.NEW_REPORT: for_an_operator,
+    RouteName.POSTMASTER: for_an_operator,
 }
 
 
-def routes_of(inbound: InboundMessage, understood: Understood, domain: str) -> list[Route]:
+def rules(context: Context) -> dict[str, RouteRule]:
+    return SHARED_RULES | context.kinds.route_rules()
+
+
+def routes_of(context: Context, inbound: InboundMessage, understood: Understood) -> list[Route]:
     """Envelope recipients first; To/Cc thread addresses only when the envelope named no thread
     (mail relayed to a general address or forwarded by a mailing system)."""
-    routes = [r for r in (resolve(address, domain) for address in inbound.rcpt_to) if r is not None]
-    if not any(r.name in THREAD_ROUTES or r.name == "bounce" for r in routes):
+    book, table = context.addresses, context.addresses.routes
+    routes = [r for r in (book.resolve(address) for address in inbound.rcpt_to) if r is not None]
+    if not any(table.names_thread(r.name) or r.name == RouteName.BOUNCE for r in routes):
         for address in understood.to + understood.cc:
-            route = resolve(address, domain)
-            if route is not None and route.name in THREAD_ROUTES:
+            route = book.resolve(address)
+            if route is not None and table.names_thread(route.name):
                 routes.insert(0, route)
-                routes = [r for r in routes if r.name not in ("general",)]
+                routes = [r for r in routes if r.name != RouteName.GENERAL]
     unique: dict[str, Route] = {}
     for route in routes:
         unique.setdefault(route.address, route)
@@ -133,15 +137,11 @@ def route_recipients(session: Session, context: Context, inbound: InboundMessage
         for address in inbound.rcpt_to or ["(no recipient)"]:
             delivery.hold(address, "could not be parsed: " + "; ".join(understood.notes))
         return outcome
-    routes = routes_of(inbound, understood, context.settings.domain)
+    routes = routes_of(context, inbound, understood)
     if not routes:
         for address in inbound.rcpt_to or ["(no recipient)"]:
             delivery.hold(address, "no recipient address is one of ours any more")
+    by_name = rules(context)
     for route in routes:
-        HANDLERS[route.name](delivery, route)
+        by_name[route.name](delivery, route)
     return outcome
-
-
-def authentication_results(raw: bytes) -> list[str]:
-    headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:65536], headersonly=True)
-    return [str(value) for value in headers.get_all("Authentication-Results") or []]

@@ -15,7 +15,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from processors.context import Context
-from store.models import InboundMessage, InboundState, Outbox, OutboxState, utcnow
+from store.models import InboundMessage, Outbox
+from store.states import InboundState, OutboxState
 
 STUCK_PROCESSING = timedelta(minutes=5)
 
@@ -28,8 +29,8 @@ class SweepResult:
 
 def sweep(context: Context, *, received_older_than: timedelta = timedelta(seconds=10),
           limit: int = 10_000) -> SweepResult:
-    now = utcnow()
-    inbound_limit = 0 if context.queued() else limit
+    now = context.clock.now()
+    inbound_limit = 0 if context.queue.waiting() else limit
     with context.engine.begin() as connection:
         inbound_ids = connection.execute(
             sa.select(InboundMessage.id).where(sa.or_(
@@ -46,8 +47,8 @@ def sweep(context: Context, *, received_older_than: timedelta = timedelta(second
             sa.select(Outbox.id).where(Outbox.state == OutboxState.PENDING, Outbox.next_attempt_at <= now)
             .order_by(Outbox.id).limit(limit)).scalars().all()
     for inbound_id in inbound_ids:
-        context.enqueue("process_inbound", inbound_id)
+        context.queue.process_inbound(inbound_id)
     for outbox_id in outbox_ids:
-        context.enqueue("deliver_outbound", outbox_id)
+        context.queue.deliver_outbound(outbox_id)
     return SweepResult(len(inbound_ids), len(outbox_ids))
 

@@ -12,11 +12,11 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from store.addresses.routes import Route
-from processors.blobs import put_blob
+from store.blobs import put_blob
 from processors.context import Context
 from processors.public_view import Redactor, fill_public_attachment, fill_public_fields
 from processors.understanding import Understood
-from store.models import Attachment, InboundMessage, Outbox, Thread, ThreadMessage, utcnow
+from store.models import Attachment, InboundMessage, Outbox, Thread, ThreadMessage
 
 KIND_OF_INCOMING = {"human": "reply", "auto_reply": "auto_reply", "bounce": "bounce", "spam": "spam"}
 
@@ -72,7 +72,7 @@ def record_incoming(session: Session, context: Context, thread: Thread, inbound:
     # Files to disk and their redaction before the flush, which on SQLite takes the write lock.
     attachments = []
     for info in understood.attachments:
-        sha256 = put_blob(context.settings.blob_dir, info.data)
+        sha256 = put_blob(context.config.blob_dir, info.data)
         attachment = Attachment(message_id=0, filename=info.filename, content_type=info.content_type,
                                 size=len(info.data), sha256=sha256, text=info.text or "", note=info.note or "")
         fill_public_attachment(attachment, info.data, redact)
@@ -94,7 +94,7 @@ def record_incoming(session: Session, context: Context, thread: Thread, inbound:
         attachment.message_id = message.id
         session.add(attachment)
     if message.kind in ("reply", "follow_up"):
-        thread.last_activity_at = utcnow()
+        thread.last_activity_at = context.clock.now()
     return message
 
 

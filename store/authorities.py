@@ -1,6 +1,8 @@
 """Import authorities from CSV (`slug,name,email[,tags,country,url]`); re-import updates by slug."""
 from __future__ import annotations
 
+import store.clock
+
 import csv
 import re
 from dataclasses import dataclass
@@ -8,7 +10,8 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from store.models import Authority, utcnow
+from store.models import Authority
+
 
 REQUIRED = ("slug", "name", "email")
 OPTIONAL = ("tags", "country", "url")
@@ -68,7 +71,7 @@ def import_authorities(session: Session, path: Path) -> ImportResult:
         elif any(getattr(authority, k) != v for k, v in fields.items()):
             for key, value in fields.items():
                 setattr(authority, key, value)
-            authority.updated_at = utcnow()
+            authority.updated_at = store.clock.now()
             result.updated += 1
         else:
             result.unchanged += 1

@@ -8,13 +8,29 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import date, timedelta
+from enum import StrEnum
 from functools import lru_cache
 
-AWAITING_CONFIRMATION = "awaiting_confirmation"
-STATES = (
-    "waiting_response", "waiting_clarification", "successful", "partially_successful", "rejected",
-    "not_held", "internal_review", "gone_postal", "user_withdrawn", "error_message", "requires_admin",
-)
+
+
+class FoiState(StrEnum):
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
+    WAITING_RESPONSE = "waiting_response"
+    WAITING_CLARIFICATION = "waiting_clarification"
+    SUCCESSFUL = "successful"
+    PARTIALLY_SUCCESSFUL = "partially_successful"
+    REJECTED = "rejected"
+    NOT_HELD = "not_held"
+    INTERNAL_REVIEW = "internal_review"
+    GONE_POSTAL = "gone_postal"
+    USER_WITHDRAWN = "user_withdrawn"
+    ERROR_MESSAGE = "error_message"
+    REQUIRES_ADMIN = "requires_admin"
+
+
+AWAITING_CONFIRMATION = FoiState.AWAITING_CONFIRMATION
+# What a request can be classified as, by the citizen or an operator.
+STATES = tuple(state for state in FoiState if state is not FoiState.AWAITING_CONFIRMATION)
 CLASSIFICATIONS = {state: state for state in STATES} | {
     "partial": "partially_successful", "partially successful": "partially_successful",
     "refused": "rejected", "not held": "not_held", "information not held": "not_held",
@@ -35,7 +51,7 @@ def classification(value: str) -> str | None:
 
 
 # States in which the authority still owes an answer, so deadlines apply.
-WAITING = ("waiting_response", "internal_review")
+WAITING = (FoiState.WAITING_RESPONSE, FoiState.INTERNAL_REVIEW)
 
 LABELS = {
     "awaiting_classification": "awaiting classification", "overdue": "overdue (late)",

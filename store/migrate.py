@@ -41,6 +41,15 @@ def upgrade_in_a_process_of_its_own(url: str) -> None:
         raise MigrationError(f"cannot migrate the store {url.split('@')[-1]}: {lines[-1]}")
 
 
+def upgrade_to_head(url: str) -> None:
+    """`upgrade`, in a process of its own unless alembic is loaded here already (a test run,
+    `mailgate db upgrade`), where the reason for the extra process does not apply."""
+    if "alembic" in sys.modules:
+        upgrade(url)
+    else:
+        upgrade_in_a_process_of_its_own(url)
+
+
 def make_revision(url: str, message: str) -> None:
     """For developers: autogenerate a migration from changed models."""
     from alembic import command

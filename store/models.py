@@ -5,13 +5,15 @@ show the same words.
 """
 from __future__ import annotations
 
+import store.clock
+
 from datetime import datetime, timezone
 from typing import Optional
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from store.states import InboundState, OutboxState, WhoMayPost, utcnow  # noqa: F401  (re-exported)
+from store.states import InboundState, OutboxState, WhoMayPost
 
 
 def _json_column(**kw) -> sa.Column:
@@ -36,7 +38,7 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 
 def _when(nullable: bool = False, index: bool = False, default=None) -> Field:
-    kwargs = {"default_factory": utcnow} if default is None and not nullable else {"default": default}
+    kwargs = {"default_factory": store.clock.now} if default is None and not nullable else {"default": default}
     return Field(sa_column=sa.Column(UTCDateTime(), nullable=nullable, index=index), **kwargs)
 
 

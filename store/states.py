@@ -1,27 +1,40 @@
-"""The states of stored rows as plain strings, and the clock: importable without the ORM.
+"""The states of stored rows as string enums: importable without the ORM.
 
 The gateway processes use these without loading SQLAlchemy or sqlmodel (see
 mailgate/gateway/dbapi_store.py); store/models.py re-exports them.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from enum import StrEnum
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+class InboundState(StrEnum):
+    RECEIVED = "received"
+    PROCESSING = "processing"
+    DONE = "done"
+    HELD = "held"
+    FAILED = "failed"
 
 
-class InboundState:
-    RECEIVED, PROCESSING, DONE, HELD, FAILED = "received", "processing", "done", "held", "failed"
-    ALL = (RECEIVED, PROCESSING, DONE, HELD, FAILED)
-    UNFINISHED = (RECEIVED, PROCESSING)
+UNFINISHED_INBOUND = (InboundState.RECEIVED, InboundState.PROCESSING)
 
 
-class OutboxState:
-    PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
-    ALL = (PENDING, SENDING, SENT, FAILED)
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
 
 
-class WhoMayPost:
-    ANYBODY, AUTHORITY_ONLY, NOBODY = "anybody", "authority_only", "nobody"
+class WhoMayPost(StrEnum):
+    ANYBODY = "anybody"
+    AUTHORITY_ONLY = "authority_only"
+    NOBODY = "nobody"
+
+
+class ThreadKindName(StrEnum):
+    """The kinds of thread this code base knows; a kind registers its rules in processors/kinds.py."""
+
+    FOI = "foi"
+    REPORT = "report"
+    LETTER = "letter"

@@ -98,8 +98,10 @@ def make_settings(tmp_path, monkeypatch):
         monkeypatch.delenv(variable)
 
     def make(**overrides):
+        # The periodic jobs (sweeper, reminders, ageing) run at start and then hourly: a test
+        # that wants them calls them, on a clock it has moved.
         values = {"home": tmp_path / "home", "domain": "foi.test", "secret": "test-secret",
-                  "site_url": "https://foi.test/", "sweep_interval": 1.0} | overrides
+                  "site_url": "https://foi.test/", "sweep_interval": 3600.0, "worker_threads": 2} | overrides
         return load_settings(**values)
     return make
 

@@ -1,11 +1,13 @@
 """Machine-readable output: a JSON file per thread, the index of all threads, and Open311 GeoReport v2."""
 from __future__ import annotations
 
+from store.public_urls import thread_path
+
 import json
 
 from web_archive.pages import Site, attachment_path, rfc3339
 from web_archive.source import ThreadView
-from web_archive.summary import Summary, thread_url
+from web_archive.summary import Summary
 
 CLOSED_REPORT_STATES = ("fixed", "closed", "duplicate", "not_responsible", "unable_to_fix", "hidden")
 
@@ -33,7 +35,7 @@ def thread_json(site: Site, view: ThreadView) -> str:
     return _dump({
         "id": row.id, "kind": row.kind, "title": row.title,
         "state": site.state_of(row.kind, row.state, row.awaiting_classification, row.sent_at),
-        "stored_state": row.state, "url": thread_url(row.id), "permalink": site.permalink(thread_url(row.id)),
+        "stored_state": row.state, "url": thread_path(row.id), "permalink": site.permalink(thread_path(row.id)),
         "authority": {"slug": authority.slug, "name": authority.name} if authority else None,
         "requester": row.citizen_name, "created_at": rfc3339(row.created_at), "sent_at": rfc3339(row.sent_at),
         "due": due.isoformat() if due else None, "very_overdue_after": very_due.isoformat() if very_due else None,
@@ -43,7 +45,7 @@ def thread_json(site: Site, view: ThreadView) -> str:
 def index_entry(site: Site, row, state: str) -> dict:
     """One thread in api/threads.json; `url` and `json` are relative to the site root."""
     authority = site.authorities.get(row.authority_id)
-    url = thread_url(row.id)
+    url = thread_path(row.id)
     return {"id": row.id, "kind": row.kind, "title": row.title, "state": state,
             "authority": authority.slug if authority else None, "url": url, "json": url + "thread.json",
             "created_at": rfc3339(row.created_at), "last_activity_at": rfc3339(row.last_activity_at)}
@@ -73,7 +75,7 @@ def open311_entry(site: Site, row) -> dict | None:
             "service_code": "report", "description": row.title,
             "agency_responsible": authority.name if authority else "", "service_notice": "",
             "requested_datetime": rfc3339(row.created_at), "updated_datetime": rfc3339(row.last_activity_at),
-            "media_url": site.permalink(thread_url(row.id))}
+            "media_url": site.permalink(thread_path(row.id))}
 
 
 def open311_requests(summaries: list[Summary]) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from store.blobs import blob_path
 from store.db import make_engine
 from web_archive import manifest
 from web_archive.api import (index_entry, open311_entry, open311_requests, open311_services, thread_json,
@@ -261,7 +262,7 @@ def write_thread(site: Site, out: OutputTree, view: ThreadView, blob_dir: Path, 
             folder, file = attachment_path(tid, attachment)
             names = kept.setdefault(folder.rsplit("/", 2)[-2], {"index.html"})
             if attachment.released:
-                source = Path(blob_dir) / attachment.sha256[:2] / attachment.sha256[2:]
+                source = blob_path(Path(blob_dir), attachment.sha256)
                 if out.copy_file(file, source):
                     names.add(file.rsplit("/", 1)[1])
                 else:

@@ -1,4 +1,4 @@
-"""What the archive needs to know about the site, taken from the one Settings object (or given directly)."""
+"""What the archive needs to know about the site."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,7 +7,7 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class ArchiveConfig:
-    """The few settings the renderer uses; `from_settings` reads them from `mailgate.runtime.settings.Settings`."""
+    """The few settings the renderer uses (built from the settings by mailgate/runtime/configs.py)."""
 
     database_url: str
     blob_dir: Path
@@ -18,13 +18,6 @@ class ArchiveConfig:
     response_days: int = 20
     very_overdue_days: int = 40
     latest: int = field(default=50)  # items on the home page and in the site-wide feeds
-
-    @classmethod
-    def from_settings(cls, settings) -> "ArchiveConfig":
-        return cls(database_url=settings.sqlalchemy_url, blob_dir=Path(settings.blob_dir),
-                   domain=settings.domain, site_url=settings.site_url, service_name=settings.service_name,
-                   country=settings.country, response_days=settings.response_days,
-                   very_overdue_days=settings.very_overdue_days)
 
     @property
     def base_url(self) -> str:

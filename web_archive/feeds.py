@@ -1,12 +1,14 @@
 """Atom feeds: the whole site, each authority, each thread. Text content only, names but never addresses."""
 from __future__ import annotations
 
+from store.public_urls import thread_path
+
 from dataclasses import dataclass
 from typing import Sequence
 
 from web_archive.pages import MESSAGE_MARKS, Site
 from web_archive.source import ThreadView
-from web_archive.summary import Summary, thread_url
+from web_archive.summary import Summary
 
 
 @dataclass
@@ -21,7 +23,7 @@ class Entry:
 
 def thread_feed(site: Site, view: ThreadView) -> str:
     row = view.row
-    page = site.permalink(thread_url(row.id))
+    page = site.permalink(thread_path(row.id))
     entries = [Entry(f"{MESSAGE_MARKS.get(m.kind, m.kind)}: {m.subject or row.title}",
                      f"{page}#m{m.id}", f"{page}#m{m.id}", m.arrived_at, m.from_name, m.body)
                for m in reversed(view.messages)]

@@ -1,6 +1,8 @@
 """HTML pages from jinja2 templates (autoescaped): thread, attachment text view, lists, and the site-wide context."""
 from __future__ import annotations
 
+from store.public_urls import thread_path
+
 import re
 from datetime import date
 from functools import lru_cache
@@ -8,18 +10,20 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from store.addresses.book import ServiceAddresses
+from store.addresses.routes import RouteName
+from store.foi_states import WAITING, display_state, due_dates, state_label
 from templates import TEMPLATES_DIR
 from web_archive.config import ArchiveConfig
-from store.foi_states import WAITING, display_state, due_dates, state_label
-from web_archive.scrub import service_addresses
 from web_archive.source import AuthorityView, ThreadView
-from web_archive.summary import thread_url
 
 TEMPLATE_DIR = TEMPLATES_DIR / "archive"
 MONTHS = ("January February March April May June July August September October November December").split()
 # Attachments keep their extension only when a browser will not run them (no .html, .svg, .js ...).
 SAFE_EXTENSIONS = frozenset(
     "pdf txt csv doc docx xls xlsx ods odt odp ppt pptx rtf png jpg jpeg gif webp zip eml msg tif tiff".split())
+# The service addresses pages link to (mailto:), and so the only addresses they may show.
+LINKED_ROUTES = (RouteName.NEW_FOI, RouteName.NEW_REPORT, RouteName.SUBSCRIBE)
 MESSAGE_MARKS = {"auto_reply": "Automatic reply", "bounce": "Delivery failure (bounce)",
                  "follow_up": "Follow-up", "request": "Request", "reply": "Reply", "update": "Update"}
 
@@ -78,7 +82,9 @@ class Site:
         self.by_slug = {a.slug: a for a in authorities.values()}
         self.today = today
         self.env = make_environment()
-        self.allowed = service_addresses(config.domain)
+        self.addresses = ServiceAddresses(config.domain)
+        # The only addresses a page may show: where to start a request, report a problem, follow a thread.
+        self.allowed = self.addresses.matching(LINKED_ROUTES)
         self._templates = {}
         self._states: dict[tuple, str] = {}
 
@@ -109,16 +115,16 @@ class Site:
         return due_dates(date.fromisoformat(sent_at[:10]), c.country, c.response_days, c.very_overdue_days)
 
     def foi_address(self, authority: AuthorityView) -> str:
-        return f"foi-{authority.slug}@{self.config.domain}"
+        return self.addresses.new_request(authority.slug)
 
     def foi_mailto(self, authority: AuthorityView) -> str:
         return f"mailto:{self.foi_address(authority)}?subject={quote('Freedom of Information request')}"
 
     def report_mailto(self) -> str:
-        return f"mailto:report@{self.config.domain}?subject={quote('Problem report')}"
+        return f"mailto:{self.addresses.service(RouteName.NEW_REPORT)}?subject={quote('Problem report')}"
 
     def follow_mailto(self, thread_id: int) -> str:
-        return f"mailto:subscribe@{self.config.domain}?subject={quote(f'follow thread {thread_id}')}"
+        return f"mailto:{self.addresses.service(RouteName.SUBSCRIBE)}?subject={quote(f'follow thread {thread_id}')}"
 
     def permalink(self, relative: str) -> str:
         return self.config.base_url + relative
@@ -126,7 +132,7 @@ class Site:
 
 def attachment_path(thread_id: int, attachment) -> tuple[str, str]:
     """(folder, file) of an attachment, relative to the output root."""
-    folder = f"{thread_url(thread_id)}attachments/{attachment.id}/"
+    folder = f"{thread_path(thread_id)}attachments/{attachment.id}/"
     return folder, folder + safe_filename(attachment.filename, attachment.id)
 
 

@@ -10,6 +10,7 @@ import json
 from datetime import date
 from typing import NamedTuple
 
+from store.public_urls import thread_path
 from web_archive.source import ThreadView
 
 
@@ -30,10 +31,6 @@ class Summary(NamedTuple):
     open311_json: str           # its entry in api/open311/requests.json ("" unless a problem report)
 
 
-def thread_url(thread_id: int) -> str:
-    return f"thread/{thread_id}/"
-
-
 def dump(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -52,5 +49,5 @@ def summarise(view: ThreadView, key: int, state: str, index_entry: dict, open311
     first = next((m.arrived_at for m in view.messages if m.direction == "incoming" and m.kind == "reply"), None)
     days = max(0, days_between(row.sent_at or row.created_at, first)) if first else None
     return Summary(key, row.id, row.kind, row.title, state, row.authority_id, row.created_at, row.sent_at,
-                   row.last_activity_at, len(view.messages), days, thread_url(row.id), dump(index_entry),
+                   row.last_activity_at, len(view.messages), days, thread_path(row.id), dump(index_entry),
                    dump(open311_entry) if open311_entry else "")

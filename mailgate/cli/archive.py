@@ -1,4 +1,4 @@
-"""`mailgate archive build|serve`: the click group the main CLI adds with `main.add_command(archive)`."""
+"""`mailgate archive build|serve`: the static public archive."""
 from __future__ import annotations
 
 import os
@@ -11,14 +11,13 @@ import click
 
 
 def _config():
-    """The Settings come from the main CLI as a callable in ctx.obj (read once, passed in)."""
-    from web_archive.config import ArchiveConfig
+    from mailgate.cli.support import settings_of
+    from mailgate.runtime.configs import archive_config
 
-    obj = click.get_current_context().obj
-    if obj is None:
+    ctx = click.get_current_context()
+    if ctx.find_root().obj is None:
         raise click.ClickException("no settings: run this as `mailgate archive ...`")
-    settings = obj() if callable(obj) else obj
-    return ArchiveConfig.from_settings(settings)
+    return archive_config(settings_of(ctx))
 
 
 @click.group()

@@ -6,7 +6,7 @@ import json
 import click
 from sqlmodel import Session
 
-from mailgate.cli.support import context_of, deliver_now
+from mailgate.cli.support import context_of
 
 
 @click.group()
@@ -25,21 +25,20 @@ def foi() -> None:
 def foi_new(ctx: click.Context, slug: str, name: str, email: str, title: str, body_file, as_json: bool) -> None:
     """Create a confirmed request and send it to the authority."""
     from processors.foi.requests import RequestError, create_confirmed, thread_url
-    from processors.mail_out import outbox_ids_to_send
+    from processors.mail_out import commit_and_send
+    from store.public_urls import thread_path
 
-    context = context_of(ctx, with_broker=True)
+    context = context_of(ctx)
     try:
         with Session(context.engine, expire_on_commit=False) as session:
             thread = create_confirmed(session, context, authority_slug=slug, name=name, email=email, title=title,
                                       body=body_file.read())
-            session.commit()
-            outbox_ids = outbox_ids_to_send(session)
+            commit_and_send(session, context)
     except RequestError as exc:
         raise click.ClickException(str(exc)) from None
-    deliver_now(context, outbox_ids)
     result = {"id": thread.id, "reply_address": context.addresses.authority_facing(thread.id),
               "citizen_address": context.addresses.citizen_facing(thread.id),
-              "url": f"thread/{thread.id}/", "public_url": thread_url(context, thread), "state": thread.state}
+              "url": thread_path(thread.id), "public_url": thread_url(context, thread), "state": thread.state}
     if as_json:
         click.echo(json.dumps(result))
     else:

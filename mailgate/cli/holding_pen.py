@@ -6,7 +6,7 @@ import json
 import click
 from sqlmodel import Session
 
-from mailgate.cli.support import context_of, deliver_now
+from mailgate.cli.support import context_of
 
 
 @click.group("holding-pen")
@@ -53,17 +53,15 @@ def holding_pen_list(ctx: click.Context, as_json: bool, include_resolved: bool) 
 def holding_pen_assign(ctx: click.Context, held_id: int, thread_id: int) -> None:
     """Put a held message into a thread (as a response from the authority)."""
     from processors.holding_pen import HoldingPenError, assign
-    from processors.mail_out import outbox_ids_to_send
+    from processors.mail_out import commit_and_send
 
-    context = context_of(ctx, with_broker=True)
+    context = context_of(ctx)
     try:
         with Session(context.engine, expire_on_commit=False) as session:
             note = assign(session, context, held_id, thread_id)
-            session.commit()
-            outbox_ids = outbox_ids_to_send(session)
+            commit_and_send(session, context)
     except HoldingPenError as exc:
         raise click.ClickException(str(exc)) from None
-    deliver_now(context, outbox_ids)
     click.echo(note)
 
 
@@ -77,7 +75,7 @@ def holding_pen_reject(ctx: click.Context, held_id: int) -> None:
     context = context_of(ctx)
     try:
         with Session(context.engine) as session:
-            reject(session, held_id)
+            reject(session, context, held_id)
             session.commit()
     except HoldingPenError as exc:
         raise click.ClickException(str(exc)) from None

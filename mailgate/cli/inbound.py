@@ -19,7 +19,7 @@ def inbound_retry(ctx: click.Context, inbound_id: int) -> None:
     """Put a failed (or held) message back in line; a running service picks it up."""
     from processors.inbound import retry
 
-    context = context_of(ctx, with_broker=True)
+    context = context_of(ctx)
     if not retry(context, inbound_id):
         raise click.ClickException(f"inbound {inbound_id} is not failed or held (see `mailgate status`)")
     click.echo(f"inbound {inbound_id} will be processed again")
@@ -31,7 +31,8 @@ def inbound_failed(ctx: click.Context) -> None:
     """List messages set aside after repeated failures, with their errors."""
     from sqlmodel import select
 
-    from store.models import InboundMessage, InboundState
+    from store.models import InboundMessage
+    from store.states import InboundState
 
     context = context_of(ctx)
     with Session(context.engine) as session:

@@ -16,7 +16,7 @@ from mailgate.runtime.settings import SettingsError, load_settings
 @click.pass_context
 def serve(ctx: click.Context, smtp: str | None, lmtp: str | None) -> None:
     """Run gateway, workers and timers in one process (migrates the store first)."""
-    from mailgate.runtime.service import serve as run_service
+    from mailgate.runtime.service import Service
 
     settings = settings_of(ctx)
     overrides = {k: v for k, v in (("smtp", smtp), ("lmtp", lmtp)) if v}
@@ -25,18 +25,21 @@ def serve(ctx: click.Context, smtp: str | None, lmtp: str | None) -> None:
             settings = load_settings(ctx.find_root().obj.env_file, **overrides)
         except SettingsError as exc:
             raise click.ClickException(str(exc).replace("MAILGATE_", "--").lower()) from None
+    from mailgate.runtime.configs import processors_config
+
+    outbox = processors_config(settings).outbox_maildir
     logging.getLogger().setLevel(logging.INFO)
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every connection at INFO
     logging.getLogger("alembic").setLevel(logging.WARNING)  # its plugin set-up is not news
     click.echo(f"mailgate serving SMTP on {settings.smtp}" + (f", LMTP on {settings.lmtp}" if settings.lmtp else "")
                + f"; store {settings.sqlalchemy_url.split('@')[-1]}; "
                + (f"broker {settings.broker_url}" if settings.broker_url else "in-process broker")
-               + f"; outbound {'relay ' + settings.relay if settings.relay else 'Maildir ' + str(settings.outbox_maildir)}",
+               + f"; outbound {'relay ' + settings.relay if settings.relay else 'Maildir ' + str(outbox)}",
                err=True)
     from store.migrate import MigrationError
 
     try:
-        run_service(settings)
+        Service(settings).run_until_signalled()
     except (OSError, MigrationError) as exc:
         raise click.ClickException(str(exc)) from None
 

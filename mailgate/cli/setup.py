@@ -38,19 +38,20 @@ def db_upgrade(ctx: click.Context) -> None:
 @click.pass_context
 def routes(ctx: click.Context, address: str) -> None:
     """Explain what an address means (exit 1 when nothing matches)."""
-    from store.addresses.book import PURPOSES, AddressBook
-    from store.addresses.routes import describe, resolve, why_unresolved
+    from processors.kinds import default_kinds
+    from store.addresses.book import AddressBook
+    from store.addresses.routes import why_unresolved
 
     settings = settings_of(ctx)
-    route = resolve(address, settings.domain)
+    book = AddressBook(domain=settings.domain, secret=settings.secret_bytes, routes=default_kinds().routes())
+    route = book.resolve(address)
     if route is None:
         click.echo(f"no route: {why_unresolved(address, settings.domain)}")
         ctx.exit(1)
-    click.echo(f"route: {route.name}\n  {describe(route.name)}")
+    click.echo(f"route: {route.name}\n  {book.routes.describe(route.name)}")
     for key, value in route.params.items():
         click.echo(f"  {key} = {value}")
-    if route.name in PURPOSES:
-        book = AddressBook(settings.secret_bytes, settings.domain)
+    if book.carries_token(route.name):
         ident = next(v for k, v in route.params.items() if k != "token")
         valid = book.token_valid(route.name, ident, route.params["token"])
         click.echo(f"  token: {'valid' if valid else 'NOT valid for this site secret'}")
@@ -66,7 +67,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
     """Counts of inbound and outbound mail by state: the backlog."""
     from store.db import make_engine
     from store.migrate import upgrade
-    from store.models import InboundMessage, InboundState, Outbox, OutboxState
+    from store.models import InboundMessage, Outbox
+    from store.states import InboundState, OutboxState
 
     settings = settings_of(ctx)
     upgrade(settings.sqlalchemy_url)
@@ -75,8 +77,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
         inbound = dict(connection.execute(sa.select(InboundMessage.state, sa.func.count())
                                           .group_by(InboundMessage.state)).all())
         outbox = dict(connection.execute(sa.select(Outbox.state, sa.func.count()).group_by(Outbox.state)).all())
-    report = {"inbound": {state: inbound.get(state, 0) for state in InboundState.ALL},
-              "outbox": {state: outbox.get(state, 0) for state in OutboxState.ALL}}
+    report = {"inbound": {state: inbound.get(state, 0) for state in InboundState},
+              "outbox": {state: outbox.get(state, 0) for state in OutboxState}}
     if as_json:
         click.echo(json.dumps(report))
         return

@@ -10,13 +10,15 @@ Each object holds one connection and is used from one thread at a time.
 """
 from __future__ import annotations
 
+import store.clock
+
 import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from store.sqlite_file import BUSY_TIMEOUT_MS, apply_pragmas, database_path
-from store.states import InboundState, utcnow
+from store.states import InboundState
 from store.write_turns import Turn, open_turn
 
 _INBOUND_COLUMNS = ("received_at", "updated_at", "mail_from", "rcpt_to", "peer", "raw", "size", "state",
@@ -114,7 +116,7 @@ class InboundWriter:
                 turn.give_back()
 
     def _insert(self, connection, batch: list[Received]) -> list[int]:
-        now = utcnow()
+        now = store.clock.now()
         # The column types' own formats: SQLAlchemy keeps DateTime on SQLite as this
         # text (in UTC, store.models.UTCDateTime) and JSON as json.dumps' text.
         when: Any = now.strftime("%Y-%m-%d %H:%M:%S.%f") if self.db.sqlite else now

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from store.addresses.book import AddressBook
-from store.addresses.routes import THREAD_ROUTES, Route, resolve, why_unresolved
+from store.addresses.routes import Route, RouteName, why_unresolved
 from store.addresses.posting import why_closed
 
 
@@ -71,15 +71,15 @@ class RecipientChecker:
         return self._check(address, mail_from, load=False)
 
     def _check(self, address: str, mail_from: str, load: bool) -> Verdict | None:
-        route = resolve(address, self.addresses.domain)
+        route = self.addresses.resolve(address)
         if route is None:
             foreign = not address.lower().rstrip(">").endswith("@" + self.addresses.domain)
             return refuse(why_unresolved(address, self.addresses.domain), "550 5.7.1" if foreign else "550 5.1.1")
-        if route.name == "bounce":
-            if not self.addresses.token_valid("bounce", route.params["outbox_id"], route.params["token"]):
+        if route.name == RouteName.BOUNCE:
+            if not self.addresses.token_valid(RouteName.BOUNCE, route.params["outbox_id"], route.params["token"]):
                 return refuse(f"<{route.address}> is not a bounce address of ours")
             return accept(route)
-        if route.name in THREAD_ROUTES:
+        if self.addresses.routes.names_thread(route.name):
             return self._check_thread(route, mail_from, load)
         return accept(route)
 
@@ -99,7 +99,7 @@ class RecipientChecker:
             # Ambiguous typo: accept, and let processing decide by In-Reply-To or hold it.
             return accept(route, "recipient ok (address looks mistyped; it will be matched by hand if needed)")
         thread = threads[0]
-        if route.name == "confirm":
+        if route.name == RouteName.CONFIRM:
             return accept(route) if thread.state == "awaiting_confirmation" else refuse(
                 f"request {thread.id} is already confirmed; there is nothing to confirm at <{route.address}>")
         closed = why_closed(thread.id, thread.title, thread.who_may_post, thread.state, thread.authority_domain,

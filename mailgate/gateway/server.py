@@ -16,19 +16,21 @@ import ssl
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Callable
+from typing import Sequence
 
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from store.addresses.book import AddressBook
+from mailgate.gateway.config import GatewayConfig
 from mailgate.gateway.dbapi_store import InboundWriter, Received, ThreadReader
-from store.hostport import parse_host_port
 from mailgate.gateway.ingest_activity import IngestActivity
 from mailgate.gateway.fast_data import QuickData
 from mailgate.gateway.recipients import RecipientChecker
 from mailgate.gateway.batched_writer import StoreWriter
+from store.addresses.book import AddressBook
+from store.addresses.routes import RouteTable
+from store.hostport import parse_host_port
+from store.queue import Queue
 
 log = logging.getLogger(__name__)
 
@@ -36,23 +38,6 @@ DRAIN_SECONDS = 30
 # The store writer's thread needs the GIL back as soon as its commit returns, not
 # after the default 5 ms slice of the event loop: that wait is the 250's.
 SWITCH_INTERVAL = 0.0005
-
-
-@dataclass(frozen=True)
-class GatewayConfig:
-    """The settings a gateway needs, as plain values: a gateway process gets them from
-    `mailgate serve` as one line of JSON instead of loading the settings machinery."""
-
-    database_url: str  # SQLAlchemy-style, as Settings.sqlalchemy_url gives it
-    domain: str
-    secret: str
-    smtp: str = ""
-    lmtp: str = ""
-    max_message_size: int = 25 * 1024 * 1024
-    tls_cert: str = ""
-    tls_key: str = ""
-    broker_url: str = ""
-    broker_namespace: str = "mailgate"
 
 
 TEMPORARY_FAILURE = "451 4.3.0 mailgate could not store your message just now; please try again later"
@@ -200,27 +185,27 @@ async def start_servers(config: GatewayConfig, handler: GatewayHandler,
 class Gateway:
     """SMTP/LMTP servers with their store writer, in one event loop.
 
-    `enqueue(actor_name, id)` hands a stored message to the actors (None: nothing to
-    do, serve picks new rows up from the store); `activity` is stamped after every
-    commit so that the actors hold back (mailgate/gateway/ingest_activity.py).
+    `queue` hands each stored message to the actors (None: nothing to do, serve picks
+    new rows up from the store); `activity` is stamped after every commit so that the
+    actors hold back (mailgate/gateway/ingest_activity.py).
     """
 
-    def __init__(self, config: GatewayConfig, enqueue: Callable[..., None] | None,
-                 activity: IngestActivity | None = None):
+    def __init__(self, config: GatewayConfig, queue: Queue | None, activity: IngestActivity | None = None):
         self.config = config
-        self.enqueue = enqueue
-        self.writer = StoreWriter(InboundWriter(config.database_url), after_commit=self._enqueue if enqueue else None,
+        self.queue = queue
+        self.writer = StoreWriter(InboundWriter(config.database_url), after_commit=self._enqueue if queue else None,
                                   on_commit=activity.touch if activity else None)
         self.threads = ThreadReader(config.database_url)
         # RCPT's store reads get a thread (and connection) of their own.
         self._reads = ThreadPoolExecutor(1, thread_name_prefix="rcpt-reads")
-        addresses = AddressBook(config.secret.encode(), config.domain)
+        addresses = AddressBook(domain=config.domain, secret=config.secret.encode(), routes=RouteTable(config.routes))
         self.handler = GatewayHandler(RecipientChecker(addresses, self.threads.facts), self.writer, self._reads)
         self.servers: list = []
 
-    def _enqueue(self, ids) -> None:
+    def _enqueue(self, ids: Sequence[int]) -> None:
+        assert self.queue is not None
         for inbound_id in ids:
-            self.enqueue("process_inbound", inbound_id)
+            self.queue.process_inbound(inbound_id)
 
     async def start(self, sockets) -> None:
         sys.setswitchinterval(SWITCH_INTERVAL)

@@ -21,7 +21,8 @@ from mailgate.runtime.embedded import BackgroundService, MailCatcher
 from mailgate.gateway.recipients import CACHE_SECONDS
 from mailgate.runtime.settings import load_settings
 from store.authorities import import_authorities
-from store.models import HeldMessage, Thread, ThreadMessage, WhoMayPost
+from store.models import HeldMessage, Thread, ThreadMessage
+from store.states import WhoMayPost
 
 CITIZEN, AUTHORITY = "jo@citizen.example", "information.requests@borsetshire.gov.example"
 

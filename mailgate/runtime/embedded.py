@@ -6,29 +6,26 @@ can talk to it with a real SMTP client and then read the store.
 """
 from __future__ import annotations
 
-import asyncio
 import email
 import email.policy
 import smtplib
 import socket
-import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from email.message import EmailMessage
 
-import dramatiq
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from mailgate.gateway.server import Gateway, listening_socket
-from mailgate.runtime.service import gateway_config
+from mailgate.runtime.service import Service
 from mailgate.runtime.settings import Settings
-from processors.broker import install_broker
-from processors.context import Context, build_context, configure
+from processors.context import Context
+from processors.kinds import KindRegistry
 from processors.sweeper import sweep
-from store.migrate import upgrade
-from store.models import InboundMessage, InboundState, Outbox, OutboxState
+from store.clock import MovableClock
+from store.models import InboundMessage, Outbox
+from store.states import UNFINISHED_INBOUND, OutboxState
 
 
 def free_port() -> int:
@@ -89,43 +86,30 @@ class MailCatcher:
 
 @dataclass
 class BackgroundService:
-    settings: Settings
-    context: Context | None = None
-    port: int = 0
-    _loop: asyncio.AbstractEventLoop | None = None
-    _thread: threading.Thread | None = None
-    _worker: dramatiq.Worker | None = None
-    _stop: asyncio.Event | None = None
+    """The real `Service` (mailgate/runtime/service.py) on ephemeral loopback ports in this process,
+    with what a test or the demo needs around it: send mail, wait until idle, sweep now, and a
+    clock they can move."""
 
+    settings: Settings
+    clock: MovableClock = field(default_factory=MovableClock)
+    kinds: KindRegistry | None = None
+    service: Service | None = None
+    port: int = 0
     lmtp_port: int = 0
 
-    def start(self, lmtp: bool = False) -> "BackgroundService":
-        upgrade(self.settings.sqlalchemy_url)
-        sockets = {"smtp": listening_socket("127.0.0.1:0", "MAILGATE_SMTP", reuse_port=False)}
-        if lmtp:
-            sockets["lmtp"] = listening_socket("127.0.0.1:0", "MAILGATE_LMTP", reuse_port=False)
-            self.lmtp_port = sockets["lmtp"].getsockname()[1]
-        self.port = sockets["smtp"].getsockname()[1]
-        self.context = configure(build_context(self.settings))
-        broker = install_broker(self.context)
-        self._worker = dramatiq.Worker(broker, worker_threads=2, worker_timeout=100)
-        self._worker.start()
-        started = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(sockets, started), daemon=True)
-        self._thread.start()
-        assert started.wait(10), "gateway did not start"
-        return self
+    @property
+    def context(self) -> Context:
+        assert self.service is not None and self.service.context is not None, "start() the service first"
+        return self.service.context
 
-    def _run(self, sockets, started: threading.Event) -> None:
-        async def main():
-            self._loop = asyncio.get_running_loop()
-            self._stop = asyncio.Event()
-            gateway = Gateway(gateway_config(self.settings, sockets), self.context.enqueue)
-            await gateway.start(sockets)
-            started.set()
-            await self._stop.wait()
-            await gateway.drain()
-        asyncio.run(main())
+    def start(self, lmtp: bool = False) -> BackgroundService:
+        on_loopback = {"smtp": "127.0.0.1:0", "lmtp": "127.0.0.1:0" if lmtp else "", "gateway_processes": 1}
+        self.service = Service(self.settings.model_copy(update=on_loopback), clock=self.clock, kinds=self.kinds,
+                               niceness=0).start()
+        self.port = self.service.sockets["smtp"].getsockname()[1]
+        if lmtp:
+            self.lmtp_port = self.service.sockets["lmtp"].getsockname()[1]
+        return self
 
     def smtp(self) -> smtplib.SMTP:
         return smtplib.SMTP("127.0.0.1", self.port, timeout=30)
@@ -142,7 +126,7 @@ class BackgroundService:
             # One statement, so one snapshot: with separate counts a row moving from
             # pending to sending between two of them would be missed by both.
             unfinished_inbound = (sa.select(sa.func.count()).select_from(InboundMessage)
-                                  .where(InboundMessage.state.in_(InboundState.UNFINISHED)).scalar_subquery())
+                                  .where(InboundMessage.state.in_(UNFINISHED_INBOUND)).scalar_subquery())
             unsent_outbox = (sa.select(sa.func.count()).select_from(Outbox).where(sa.or_(
                 Outbox.state == OutboxState.SENDING,
                 sa.and_(Outbox.state == OutboxState.PENDING, Outbox.attempts == 0)))).scalar_subquery()
@@ -157,11 +141,5 @@ class BackgroundService:
         return sweep(self.context, received_older_than=timedelta(0))
 
     def stop(self) -> None:
-        if self._loop and self._stop:
-            self._loop.call_soon_threadsafe(self._stop.set)
-        if self._thread:
-            self._thread.join(35)
-        if self._worker:
-            self._worker.stop(timeout=10_000)
-        if self.context:
-            self.context.engine.dispose()
+        if self.service is not None:
+            self.service.stop()

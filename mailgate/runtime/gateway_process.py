@@ -18,10 +18,11 @@ import logging
 import os
 import signal
 import sys
-from typing import Callable
 
-from mailgate.gateway.server import Gateway, GatewayConfig, listening_socket
+from mailgate.gateway.config import GatewayConfig
 from mailgate.gateway.ingest_activity import IngestActivity
+from mailgate.gateway.server import Gateway, listening_socket
+from store.queue import Queue
 
 log = logging.getLogger("mailgate.gateway.server")
 
@@ -34,7 +35,7 @@ def main() -> int:
     if not line:  # serve stopped before it could hand over the settings
         return 0
     handover = json.loads(line)
-    config = GatewayConfig(**handover["config"])
+    config = GatewayConfig.from_dict(handover["config"])
     asyncio.run(run(config, IngestActivity(handover["activity_fd"])))
     return 0
 
@@ -61,14 +62,14 @@ def _stop_at_end_of_file(stop: asyncio.Event) -> None:
         stop.set()
 
 
-def enqueuer(config: GatewayConfig) -> Callable[..., None] | None:
+def enqueuer(config: GatewayConfig) -> Queue | None:
     """Straight to Redis when there is a shared broker; with the in-process one there is
     nothing to enqueue here: serve picks the new rows up from the store (mailgate/runtime/service.py)."""
     if not config.broker_url:
         return None
-    from processors.broker import enqueue_by_name
+    from processors.broker import queue_on, redis_broker
 
-    return enqueue_by_name(config.broker_url, config.broker_namespace)
+    return queue_on(redis_broker(config.broker_url, config.broker_namespace))
 
 
 if __name__ == "__main__":

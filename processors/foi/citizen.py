@@ -11,19 +11,20 @@ import re
 from sqlmodel import Session, select
 
 from processors.context import Context
+from processors.kinds import HoldForOperator
 from store.foi_states import classification
 from processors.mail_out import MailSpec, queue_mail
 from processors.public_view import Redactor, fill_public_fields
 from processors.threads import latest_message_ids, record_incoming
 from processors.understanding import Understood
-from store.models import Authority, InboundMessage, Thread, ThreadMessage, utcnow
+from store.models import Authority, InboundMessage, Thread, ThreadMessage
 
 STATUS_LINE = re.compile(r"^\s*status\s*[:=]\s*(?P<value>[\w -]+?)\s*$", re.IGNORECASE | re.MULTILINE)
 AUTH_FAILED = re.compile(r"\b(dkim|spf|dmarc)\s*=\s*(fail|softfail|permerror)\b", re.IGNORECASE)
 
 
-class NotTheRequester(Exception):
-    """Held rather than acted on; the message is the reason shown in the holding pen."""
+class NotTheRequester(HoldForOperator):
+    """A follow-up that is not (provably) from the requester."""
 
 
 def check_requester(thread: Thread, understood: Understood, authentication_results: list[str]) -> None:
@@ -40,7 +41,8 @@ def check_requester(thread: Thread, understood: Understood, authentication_resul
 def split_status(text: str) -> tuple[list[str], str]:
     """(states named by `status:` lines, the rest of the text).
 
-    >>> split_status("status: successful\\nThanks!")
+    >>> states, rest = split_status("status: successful\\nThanks!")
+    >>> [str(state) for state in states], rest
     (['successful'], 'Thanks!')
     """
     states = [s for s in (classification(m.group("value")) for m in STATUS_LINE.finditer(text)) if s]
@@ -60,7 +62,7 @@ def citizen_reply(session: Session, context: Context, thread: Thread, inbound: I
     if states:
         thread.state = states[-1]
         thread.awaiting_classification = False
-        thread.last_activity_at = utcnow()
+        thread.last_activity_at = context.clock.now()
         notes.append(f"request {thread.id} classified as {thread.state}")
     if text:
         send_follow_up(session, context, thread, inbound, understood, text)
@@ -89,6 +91,6 @@ def send_follow_up(session: Session, context: Context, thread: Thread, inbound: 
                             arrived_at=outbox.created_at, sent_at=outbox.created_at)
     fill_public_fields(message, Redactor(session, context, thread))
     session.add(message)
-    thread.last_activity_at = utcnow()
+    thread.last_activity_at = context.clock.now()
     if thread.state not in ("internal_review", "waiting_clarification"):
         thread.state = "waiting_response"

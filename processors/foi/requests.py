@@ -9,7 +9,8 @@ from processors.context import Context
 from processors.mail_out import MailSpec, queue_mail
 from processors.public_view import Redactor, fill_public_fields
 from processors.understanding import Understood
-from store.models import Authority, InboundMessage, Thread, ThreadMessage, utcnow
+from store.public_urls import public_url, thread_path
+from store.models import Authority, InboundMessage, Thread, ThreadMessage
 
 from store.foi_states import AWAITING_CONFIRMATION
 
@@ -46,7 +47,7 @@ def new_request_by_email(session: Session, context: Context, inbound: InboundMes
     if authority is None:
         queue_mail(session, context, MailSpec(
             dedupe_key=f"unknown-authority:{inbound.id}", kind="foi_unknown_authority", to=citizen,
-            from_address=f"foi@{context.settings.domain}", from_name=context.settings.service_name,
+            from_address=f"foi@{context.config.domain}", from_name=context.config.service_name,
             values={"slug": slug, "matches": close_authorities(session, slug), "subject": understood.subject},
             in_reply_to=f"<{understood.message_id}>" if understood.message_id else None))
         return f"no authority {slug!r}; suggested close matches to {citizen}"
@@ -62,7 +63,7 @@ def new_request_by_email(session: Session, context: Context, inbound: InboundMes
     confirm_address = context.addresses.confirm(thread.id)
     queue_mail(session, context, MailSpec(
         dedupe_key=f"confirm:{thread.id}", kind="foi_confirm", to=citizen, thread_id=thread.id,
-        from_address=confirm_address, from_name=context.settings.service_name, reply_to=confirm_address,
+        from_address=confirm_address, from_name=context.config.service_name, reply_to=confirm_address,
         values={"thread": thread, "authority": authority},
         in_reply_to=f"<{understood.message_id}>" if understood.message_id else None))
     return f"request {thread.id} to {authority.slug} awaits confirmation by {citizen}"
@@ -102,7 +103,7 @@ def create_confirmed(session: Session, context: Context, *, authority_slug: str,
 def send_request(session: Session, context: Context, thread: Thread) -> None:
     """Confirmed: publish the thread and mail the request to the authority from its address."""
     authority = session.get(Authority, thread.authority_id)
-    now = utcnow()
+    now = context.clock.now()
     thread.state, thread.public = "waiting_response", True
     thread.confirmed_at = thread.sent_at = thread.last_activity_at = now
     request_address = context.addresses.authority_facing(thread.id)
@@ -118,9 +119,9 @@ def send_request(session: Session, context: Context, thread: Thread) -> None:
     session.add(message)
     queue_mail(session, context, MailSpec(
         dedupe_key=f"sent:{thread.id}", kind="foi_sent", to=thread.citizen_email, thread_id=thread.id,
-        from_address=context.addresses.citizen_facing(thread.id), from_name=context.settings.service_name,
+        from_address=context.addresses.citizen_facing(thread.id), from_name=context.config.service_name,
         values={"thread": thread, "authority": authority, "url": thread_url(context, thread)}))
 
 
 def thread_url(context: Context, thread: Thread) -> str:
-    return f"{context.settings.site_url.rstrip('/')}/thread/{thread.id}/"
+    return public_url(context.config.site_url, thread_path(thread.id))

@@ -30,7 +30,7 @@ def notify_citizen_of_response(session: Session, context: Context, thread: Threa
     authority = session.get(Authority, thread.authority_id) if thread.authority_id else None
     queue_mail(session, context, MailSpec(
         dedupe_key=f"response:{message.id}", kind="foi_response", to=thread.citizen_email, thread_id=thread.id,
-        from_address=context.addresses.citizen_facing(thread.id), from_name=context.settings.service_name,
+        from_address=context.addresses.citizen_facing(thread.id), from_name=context.config.service_name,
         values={"thread": thread, "authority": authority, "message": message, "url": thread_url(context, thread)}))
 
 
@@ -40,5 +40,5 @@ def tell_citizen_delivery_failed(session: Session, context: Context, thread: Thr
     authority = session.get(Authority, thread.authority_id) if thread.authority_id else None
     queue_mail(session, context, MailSpec(
         dedupe_key=f"bounced:{key}", kind="foi_bounced", to=thread.citizen_email, thread_id=thread.id,
-        from_address=context.addresses.citizen_facing(thread.id), from_name=context.settings.service_name,
+        from_address=context.addresses.citizen_facing(thread.id), from_name=context.config.service_name,
         values={"thread": thread, "authority": authority, "status": status, "url": thread_url(context, thread)}))

@@ -1,48 +1,87 @@
-"""Making and checking mailgate's own addresses (thread, confirm, VERP) under one domain."""
+"""Making and checking mailgate's own addresses under one domain, from the route table's rows.
+
+Token addresses (thread, confirm, VERP) need the site secret; service addresses
+(`foi-SLUG@`, `subscribe@`, `report@`) do not, so the archive can print them too.
+"""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from store.addresses.routes import ROUTES, Route, RouteName, RouteTable
 from store.addresses.tokens import id_variants, make_token, token_matches, within_one_typo
-
-# route name → token purpose. Separate purposes make a leaked authority-facing
-# address useless for posting as the citizen, and vice versa.
-PURPOSES = {
-    "thread_authority": "authority",
-    "thread_citizen": "citizen",
-    "confirm": "confirm",
-    "bounce": "bounce",
-}
-PREFIXES = {"thread_authority": "request", "thread_citizen": "reply", "confirm": "confirm", "bounce": "bounce"}
 
 
 @dataclass(frozen=True)
-class AddressBook:
-    secret: bytes
+class ServiceAddresses:
+    """The addresses anyone may write to: no secret involved."""
+
     domain: str
+    routes: RouteTable = ROUTES
+
+    def service(self, route_name: str, value: str = "") -> str:
+        """`foi-SLUG@` for a slug route; the first mailbox (or `value`) of a mailbox route.
+
+        >>> ServiceAddresses("foi.example").service(RouteName.SUBSCRIBE)
+        'subscribe@foi.example'
+        """
+        pattern = self.routes[route_name]
+        if pattern.purpose:
+            raise ValueError(f"{route_name} addresses carry a token: use AddressBook")
+        return f"{pattern.local_part(value or (pattern.mailboxes[0] if pattern.mailboxes else ''))}@{self.domain}"
+
+    def new_request(self, authority_slug: str) -> str:
+        return self.service(RouteName.NEW_FOI, authority_slug)
+
+    def matching(self, route_names: tuple[str, ...]) -> re.Pattern[str]:
+        """Any address of these (token-free) rows, e.g. the ones a public page may show.
+
+        >>> book = ServiceAddresses("example.org")
+        >>> bool(book.matching((RouteName.NEW_FOI,)).fullmatch("foi-camden-council@example.org"))
+        True
+        >>> bool(book.matching((RouteName.NEW_FOI,)).fullmatch("someone@example.org"))
+        False
+        """
+        # Each row's shape without its group names, which several rows share.
+        shapes = [re.sub(r"\(\?P<\w+>", "(?:", self.routes[name].regex.pattern.removesuffix(r"\Z"))
+                  for name in route_names]
+        return re.compile("(?:" + "|".join(shapes) + ")@" + re.escape(self.domain), re.IGNORECASE)
+
+    def resolve(self, address: str) -> Route | None:
+        return self.routes.resolve(address, self.domain)
+
+
+@dataclass(frozen=True)
+class AddressBook(ServiceAddresses):
+    """Service addresses, and the token addresses that only the holder of the secret can make."""
+
+    secret: bytes = b""
 
     def address(self, route_name: str, ident: int) -> str:
-        token = make_token(self.secret, PURPOSES[route_name], ident)
-        return f"{PREFIXES[route_name]}-{ident}-{token}@{self.domain}"
+        pattern = self.routes[route_name]
+        return f"{pattern.local_part(ident, make_token(self.secret, pattern.purpose, ident))}@{self.domain}"
 
     def authority_facing(self, thread_id: int) -> str:
-        return self.address("thread_authority", thread_id)
+        return self.address(RouteName.THREAD_AUTHORITY, thread_id)
 
     def citizen_facing(self, thread_id: int) -> str:
-        return self.address("thread_citizen", thread_id)
+        return self.address(RouteName.THREAD_CITIZEN, thread_id)
 
     def confirm(self, thread_id: int) -> str:
-        return self.address("confirm", thread_id)
+        return self.address(RouteName.CONFIRM, thread_id)
 
     def verp(self, outbox_id: int) -> str:
-        return self.address("bounce", outbox_id)
+        return self.address(RouteName.BOUNCE, outbox_id)
+
+    def carries_token(self, route_name: str) -> bool:
+        return bool(self.routes[route_name].purpose)
 
     def token_valid(self, route_name: str, ident: int | str, token: str) -> bool:
-        return token_matches(make_token(self.secret, PURPOSES[route_name], ident), token)
+        return token_matches(make_token(self.secret, self.routes[route_name].purpose, ident), token)
 
     def typo_candidates(self, route_name: str, ident: str, token: str) -> list[int]:
         """Ids whose address is one typo away in the id or in the token (not both)."""
-        purpose = PURPOSES[route_name]
+        purpose = self.routes[route_name].purpose
         found = []
         for variant in sorted(id_variants(ident), key=lambda v: (v != ident, int(v))):
             expected = make_token(self.secret, purpose, int(variant))

@@ -2,6 +2,7 @@
 again in processing (to hold what was accepted a moment before a thread closed)."""
 from __future__ import annotations
 
+from store.addresses.routes import RouteName
 from store.states import WhoMayPost
 
 
@@ -9,12 +10,12 @@ def why_closed(thread_id: int, title: str, who_may_post: str, state: str, author
                route_name: str, mail_from: str) -> str | None:
     """Why this sender may not write into this thread now, or None. The one rule, asked at
     RCPT (to refuse) and again in processing (to hold what was accepted just before a close)."""
-    if route_name == "confirm":
+    if route_name == RouteName.CONFIRM:
         return None
     if who_may_post == WhoMayPost.NOBODY or state == "user_withdrawn":
         return (f"request {thread_id} ({title!r}) is closed and no longer accepts mail; please write to "
                 "the service's general address if you need to reach us")
-    if who_may_post == WhoMayPost.AUTHORITY_ONLY and route_name == "thread_authority":
+    if who_may_post == WhoMayPost.AUTHORITY_ONLY and route_name == RouteName.THREAD_AUTHORITY:
         sender_domain = mail_from.rpartition("@")[2].lower()
         if authority_domain is None or not same_organisation(sender_domain, authority_domain):
             return (f"request {thread_id} ({title!r}) has been quiet for a long time and now only accepts "

@@ -1,7 +1,6 @@
 """A small store with every kind of thing the archive must show, hide or neutralise, built once per test."""
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -9,11 +8,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
+from mailgate.runtime.configs import archive_config
 from mailgate.runtime.settings import Settings
+from store.blobs import put_blob
 from store.db import make_engine
 from store.migrate import upgrade
 from store.models import Attachment, Authority, HeldMessage, InboundMessage, Thread, ThreadMessage
-from web_archive.config import ArchiveConfig
 
 DOMAIN = "archive.test"
 TODAY = date(2026, 3, 2)
@@ -30,14 +30,6 @@ HOSTILE = ('<script>alert("x")</script> <img src=http://tracker.example/pixel.gi
 
 def when(days_ago: int) -> datetime:
     return datetime.combine(TODAY, datetime.min.time(), tzinfo=timezone.utc) - timedelta(days=days_ago)
-
-
-def put_blob(blob_dir: Path, data: bytes) -> str:
-    sha = hashlib.sha256(data).hexdigest()
-    path = blob_dir / sha[:2] / sha[2:]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return sha
 
 
 def message(thread: Thread, n: int, direction: str, kind: str, body: str, quoted: str = "", **extra) -> ThreadMessage:
@@ -61,7 +53,7 @@ class Store:
         self.engine = make_engine(self.url)
         self.settings = Settings(home=tmp / "home", database_url=self.url, domain=DOMAIN,
                                  site_url="https://archive.test/", service_name="Mailgate Test")
-        self.config = ArchiveConfig.from_settings(self.settings)
+        self.config = archive_config(self.settings)
         self.ids: dict[str, int] = {}
 
     def add(self, *rows):

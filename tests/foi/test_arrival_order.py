@@ -13,10 +13,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from mailgate.runtime.configs import archive_config
 from tests.conftest import DATA
 from tests.harness import fill_template, make_request, set_date
 from web_archive.build import build_site
-from web_archive.config import ArchiveConfig
 
 FOI = DATA / "foi"
 CITIZEN = "jo@citizen.example"
@@ -58,7 +58,7 @@ def follow_up(service, relay, citizen_address: str):
 def published(service, tmp_path, thread_id: int) -> tuple[dict, str]:
     """The thread's JSON and its authority's page, as the archive publishes them."""
     site = tmp_path / "site"
-    build_site(ArchiveConfig.from_settings(service.settings), site, search=False, progress=False)
+    build_site(archive_config(service.settings), site, search=False, progress=False)
     data = json.loads((site / f"thread/{thread_id}/thread.json").read_text())
     return data, (site / "authority/ambridge-parish/index.html").read_text()
 

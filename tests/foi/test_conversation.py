@@ -15,7 +15,8 @@ import pytest
 from sqlmodel import Session, select
 
 from mailgate.gateway.recipients import CACHE_SECONDS
-from store.models import Authority, HeldMessage, Thread, ThreadMessage, WhoMayPost
+from store.models import Authority, HeldMessage, Thread, ThreadMessage
+from store.states import WhoMayPost
 from tests.conftest import DATA
 from tests.harness import fill_template, import_sample_authorities
 

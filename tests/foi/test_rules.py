@@ -1,7 +1,7 @@
 """The FOI rules around the conversation: who may act for the citizen, loops, deadlines, ageing, the pen."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -10,7 +10,8 @@ from processors.foi.reminders import send_reminders
 from store.foi_states import add_working_days, display_state
 from processors.holding_pen import HoldingPenError, assign, reject
 from processors.periodic import age_threads
-from store.models import HeldMessage, Thread, ThreadMessage, WhoMayPost
+from store.models import HeldMessage, Thread, ThreadMessage
+from store.states import WhoMayPost
 from tests.conftest import DATA
 from tests.harness import fill_template, import_sample_authorities, make_request
 
@@ -113,7 +114,9 @@ def test_deadlines_count_working_days_and_skip_public_holidays():
 
 
 def test_overdue_requests_remind_the_citizen_once_with_the_internal_review_option(service, relay):
-    thread = make_thread(service, sent_at=datetime.now(timezone.utc) - timedelta(days=35))
+    thread = make_thread(service)
+    assert send_reminders(service.context) == 0  # not yet due
+    service.clock.advance(timedelta(days=35))
     assert send_reminders(service.context) == 1
     assert send_reminders(service.context) == 0  # once only
     service.wait_idle()
@@ -124,22 +127,24 @@ def test_overdue_requests_remind_the_citizen_once_with_the_internal_review_optio
 
 
 def test_unclassified_responses_get_a_reminder(service, relay):
-    make_thread(service, awaiting_classification=True, last_activity_at=datetime.now(timezone.utc) - timedelta(days=4))
+    make_thread(service, awaiting_classification=True)
+    service.clock.advance(timedelta(days=2))
+    assert send_reminders(service.context) == 0
+    service.clock.advance(timedelta(days=2))
     assert send_reminders(service.context) == 1
     service.wait_idle()
     assert any("What did you get?" in m.message["Subject"] for m in relay.to(CITIZEN))
 
 
 def test_quiet_threads_narrow_then_close(service):
-    now = datetime.now(timezone.utc)
-    quiet = make_thread(service, last_activity_at=now - timedelta(days=200))
+    quiet = make_thread(service)
+    service.clock.advance(timedelta(days=180))
+    assert age_threads(service.context) == 0
+    service.clock.advance(timedelta(days=20))
     assert age_threads(service.context) == 1
     with Session(service.context.engine) as session:
         assert session.get(Thread, quiet.id).who_may_post == WhoMayPost.AUTHORITY_ONLY
-        thread = session.get(Thread, quiet.id)
-        thread.last_activity_at = now - timedelta(days=800)
-        session.add(thread)
-        session.commit()
+    service.clock.advance(timedelta(days=600))
     age_threads(service.context)
     with Session(service.context.engine) as session:
         assert session.get(Thread, quiet.id).who_may_post == WhoMayPost.NOBODY
@@ -166,10 +171,10 @@ def test_an_operator_assigns_or_rejects_held_mail(service, relay):
     assert first.suggestions and first.suggestions[0]["thread_id"] == thread.id
     with Session(service.context.engine, expire_on_commit=False) as session:
         assign(session, service.context, first.id, thread.id)
-        reject(session, second.id)
+        reject(session, service.context, second.id)
         session.commit()
         with pytest.raises(HoldingPenError, match="no held message"):
-            reject(session, second.id)
+            reject(session, service.context, second.id)
     assert "Twice a year." in messages(service, thread.id)[-1].public_body
     assert [h.state for h in sorted(held(service), key=lambda h: h.inbound_id)] == ["assigned", "rejected"]
 

@@ -9,7 +9,8 @@ from sqlmodel import Session
 from mailgate.gateway.dbapi_store import InboundWriter, Received, ThreadReader
 from store.db import make_engine
 from store.migrate import upgrade
-from store.models import Authority, InboundMessage, InboundState, Thread, WhoMayPost
+from store.models import Authority, InboundMessage, Thread
+from store.states import InboundState, WhoMayPost
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres_redis)])

@@ -9,7 +9,8 @@ from sqlmodel import Session, select
 from processors.delivery import deliver_outbound
 from processors.inbound import process_inbound, retry
 from processors.mail_out import MailSpec, queue_mail
-from store.models import InboundMessage, InboundState, Outbox, OutboxState, Thread, ThreadMessage
+from store.models import InboundMessage, Outbox, Thread, ThreadMessage
+from store.states import InboundState, OutboxState
 from tests.conftest import DATA
 from tests.harness import fill_template, make_request
 

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from mailgate.runtime.configs import processors_config
 from processors.context import build_context
 from processors.foi.responses import receive_response
 from processors.threads import is_resend, latest_message_ids
@@ -164,7 +165,7 @@ def test_recording_a_reply_in_a_big_thread_walks_neither_the_thread_nor_its_outb
     """Every statement receive_response runs (thread lock, "already there", resend, the
     citizen's notification) reaches its rows by key, whatever the thread's size."""
     thread_id = big_thread(engine, 500)
-    context = build_context(make_settings(), engine=engine)
+    context = build_context(processors_config(make_settings()), engine=engine)
     with Session(engine) as session:
         inbound = InboundMessage(raw=b"x", rcpt_to=[context.addresses.authority_facing(thread_id)])
         session.add(inbound)

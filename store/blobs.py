@@ -1,4 +1,5 @@
-"""Content-addressed attachment store: each distinct file kept once under its sha256."""
+"""Content-addressed file store: each distinct attachment kept once under its sha256, in one layout
+that the processors write and the archive reads."""
 from __future__ import annotations
 
 import hashlib

@@ -1,0 +1,38 @@
+"""What a gateway needs of the settings, as plain values (built by mailgate/runtime/configs.py).
+
+A gateway process gets it from `mailgate serve` as one line of JSON instead of
+loading the settings machinery (pydantic); `to_dict`/`from_dict` carry it across.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from store.addresses.routes import ROUTES, RoutePattern
+
+
+@dataclass(frozen=True)
+class GatewayConfig:
+    database_url: str  # SQLAlchemy-style, as Settings.sqlalchemy_url gives it
+    domain: str
+    secret: str
+    smtp: str = ""
+    lmtp: str = ""
+    max_message_size: int = 25 * 1024 * 1024
+    tls_cert: str = ""
+    tls_key: str = ""
+    broker_url: str = ""
+    broker_namespace: str = "mailgate"
+    # The route table of the thread kinds the runtime runs: the gateway answers RCPT for
+    # every address of every kind without importing any of them.
+    routes: tuple[RoutePattern, ...] = ROUTES.patterns
+
+    def to_dict(self) -> dict:
+        """Plain JSON values."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict) -> GatewayConfig:
+        values = dict(values)
+        values["routes"] = tuple(RoutePattern(**(row | {"mailboxes": tuple(row["mailboxes"])}))
+                                 for row in values["routes"])
+        return cls(**values)

@@ -1,0 +1,44 @@
+"""The one place where the settings become each layer's plain config object.
+
+The gateway, the processors and the archive never see `Settings` (pydantic, the
+environment, files): each gets a frozen dataclass of its own from here.
+"""
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+from mailgate.gateway.config import GatewayConfig
+from mailgate.gateway.server import address_of
+from mailgate.runtime.settings import Settings
+from processors.config import ProcessorsConfig
+from store.addresses.routes import RouteTable
+from web_archive.config import ArchiveConfig
+
+
+def gateway_config(settings: Settings, sockets: dict[str, socket.socket], routes: RouteTable) -> GatewayConfig:
+    """With the listening addresses as bound (port 0 resolved) and the route table of the kinds that run."""
+    return GatewayConfig(database_url=settings.sqlalchemy_url, domain=settings.domain,
+                         secret=settings.secret.get_secret_value(), smtp=address_of(sockets["smtp"]),
+                         lmtp=address_of(sockets["lmtp"]) if "lmtp" in sockets else "",
+                         max_message_size=settings.max_message_size, tls_cert=settings.tls_cert,
+                         tls_key=settings.tls_key, broker_url=settings.broker_url,
+                         broker_namespace=settings.broker_namespace, routes=routes.patterns)
+
+
+def processors_config(settings: Settings) -> ProcessorsConfig:
+    return ProcessorsConfig(
+        database_url=settings.sqlalchemy_url, domain=settings.domain, secret=settings.secret_bytes,
+        home=Path(settings.home), site_url=settings.site_url, service_name=settings.service_name,
+        relay=settings.relay, max_attempts=settings.max_attempts, spam_threshold=settings.spam_threshold,
+        country=settings.country, response_days=settings.response_days,
+        very_overdue_days=settings.very_overdue_days, authority_only_after_days=settings.authority_only_after_days,
+        closed_after_days=settings.closed_after_days, extra_phone_patterns=tuple(settings.extra_phone_patterns),
+        dkim_key=settings.dkim_key, dkim_selector=settings.dkim_selector)
+
+
+def archive_config(settings: Settings) -> ArchiveConfig:
+    return ArchiveConfig(database_url=settings.sqlalchemy_url, blob_dir=processors_config(settings).blob_dir,
+                         domain=settings.domain, site_url=settings.site_url, service_name=settings.service_name,
+                         country=settings.country, response_days=settings.response_days,
+                         very_overdue_days=settings.very_overdue_days)

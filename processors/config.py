@@ -1,0 +1,34 @@
+"""What the processors need of the settings, as plain frozen values (built by mailgate/runtime/configs.py)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ProcessorsConfig:
+    database_url: str
+    domain: str
+    secret: bytes
+    home: Path
+    site_url: str = "http://127.0.0.1:8000/"
+    service_name: str = "mailgate"
+    relay: str = ""                      # outbound smarthost HOST:PORT; empty: a Maildir in home
+    max_attempts: int = 5
+    spam_threshold: float = 5.0
+    country: str = "GB"
+    response_days: int = 20
+    very_overdue_days: int = 40
+    authority_only_after_days: int = 183
+    closed_after_days: int = 730
+    extra_phone_patterns: tuple[str, ...] = ()
+    dkim_key: str = ""                   # path of a PEM key; empty: unsigned
+    dkim_selector: str = "mailgate"
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.home / "blobs"
+
+    @property
+    def outbox_maildir(self) -> Path:
+        return self.home / "outbox"

@@ -1,0 +1,39 @@
+"""The FOI request as a kind of thread: what each of its addresses means."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from processors.foi.citizen import citizen_reply
+from processors.foi.requests import confirm_by_email, new_request_by_email
+from processors.foi.responses import receive_response
+from processors.kinds import ThreadKind
+from store.addresses.routes import Route, RouteName
+from store.foi_states import FoiState
+from store.states import ThreadKindName
+
+if TYPE_CHECKING:
+    from processors.routing import Delivery
+    from store.models import Thread
+
+
+def from_the_authority(delivery: Delivery, thread: Thread) -> str:
+    return receive_response(delivery.session, delivery.context, thread, delivery.inbound, delivery.understood)
+
+
+def from_the_requester(delivery: Delivery, thread: Thread) -> str:
+    return citizen_reply(delivery.session, delivery.context, thread, delivery.inbound, delivery.understood,
+                         delivery.authentication_results())
+
+
+def confirmation(delivery: Delivery, thread: Thread) -> str:
+    return confirm_by_email(delivery.session, delivery.context, thread, delivery.understood)
+
+
+def new_request(delivery: Delivery, route: Route) -> None:
+    delivery.outcome.notes.append(new_request_by_email(delivery.session, delivery.context, delivery.inbound,
+                                                       delivery.understood, route.params["authority"]))
+
+
+FOI = ThreadKind(name=ThreadKindName.FOI, states=FoiState, on_counterpart=from_the_authority,
+                 on_requester=from_the_requester, on_confirm=confirmation,
+                 route_rules={RouteName.NEW_FOI: new_request})
