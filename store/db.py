@@ -1,6 +1,8 @@
 """Engines for SQLite (WAL, the embedded default) and PostgreSQL, same code."""
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from store.sqlite_file import BUSY_TIMEOUT_MS, apply_pragmas
@@ -17,7 +19,7 @@ def make_engine(url: str, *, pool_size: int = 10, durable_commits: bool = True) 
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
 
         @sa.event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             apply_pragmas(dbapi_connection, durable=durable_commits)
 
         take_turns(engine)

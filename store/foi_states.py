@@ -9,6 +9,7 @@ import subprocess
 import sys
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import overload
 
 AWAITING_CONFIRMATION = "awaiting_confirmation"
 STATES = (
@@ -100,7 +101,12 @@ def add_working_days(start: date, days: int, country: str) -> date:
     return current
 
 
-def due_dates(sent: date | None, country: str, response_days: int, very_overdue_days: int):
+@overload
+def due_dates(sent: date, country: str, response_days: int, very_overdue_days: int) -> tuple[date, date]: ...
+@overload
+def due_dates(sent: None, country: str, response_days: int, very_overdue_days: int) -> tuple[None, None]: ...
+def due_dates(sent: date | None, country: str, response_days: int,
+              very_overdue_days: int) -> tuple[date, date] | tuple[None, None]:
     """(due, very overdue) dates for a request sent on `sent`, or (None, None)."""
     if sent is None:
         return None, None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import fcntl
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the gateways use open_turn without loading SQLAlchemy
     import sqlalchemy as sa
@@ -58,18 +58,19 @@ def take_turns(engine: sa.Engine) -> None:
         return
 
     @sa.event.listens_for(engine, "connect")
-    def _open(dbapi_connection, _record):
+    def _open(dbapi_connection: Any, _record: Any) -> None:
         _turns[id(dbapi_connection)] = open_turn(database)
 
     @sa.event.listens_for(engine, "close")
-    def _close(dbapi_connection, _record):
+    def _close(dbapi_connection: Any, _record: Any) -> None:
         turn = _turns.pop(id(dbapi_connection), None)
         if turn is not None:
             turn.give_back()
             os.close(turn.fd)
 
     @sa.event.listens_for(engine, "before_cursor_execute")
-    def _before_write(connection, _cursor, statement, _parameters, _context, _executemany):
+    def _before_write(connection: sa.Connection, _cursor: Any, statement: str, _parameters: Any, _context: Any,
+                      _executemany: bool) -> None:
         if statement.lstrip()[:7].upper().startswith(READ_ONLY):
             return
         turn = _turns.get(id(connection.connection.dbapi_connection))
@@ -79,28 +80,28 @@ def take_turns(engine: sa.Engine) -> None:
     dialect = engine.dialect
     commit, rollback = dialect.do_commit, dialect.do_rollback
 
-    def do_commit(dbapi_connection):
+    def do_commit(dbapi_connection: Any) -> None:
         try:
             commit(dbapi_connection)
         finally:
             _give_back(dbapi_connection)
 
-    def do_rollback(dbapi_connection):
+    def do_rollback(dbapi_connection: Any) -> None:
         try:
             rollback(dbapi_connection)
         finally:
             _give_back(dbapi_connection)
 
-    dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
+    dialect.do_commit, dialect.do_rollback = do_commit, do_rollback  # type: ignore[method-assign]
 
 
-def turn_of(connection) -> Turn | None:
+def turn_of(connection: Any) -> Turn | None:
     """The turn of a sqlite3 connection, or of SQLAlchemy's pool proxy around one."""
     raw = getattr(connection, "dbapi_connection", connection)
     return _turns.get(id(raw))
 
 
-def _give_back(dbapi_connection) -> None:
+def _give_back(dbapi_connection: Any) -> None:
     turn = turn_of(dbapi_connection)  # SQLAlchemy hands do_commit its pool proxy
     if turn is not None:
         turn.give_back()
