@@ -20,7 +20,7 @@ class ArchiveConfig:
     latest: int = field(default=50)  # items on the home page and in the site-wide feeds
 
     @classmethod
-    def from_settings(cls, settings) -> "ArchiveConfig":
+    def from_settings(cls, settings) -> ArchiveConfig:
         return cls(database_url=settings.sqlalchemy_url, blob_dir=Path(settings.blob_dir),
                    domain=settings.domain, site_url=settings.site_url, service_name=settings.service_name,
                    country=settings.country, response_days=settings.response_days,

@@ -72,7 +72,7 @@ class MailCatcher:
         self.caught.append(CaughtMail(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
         return "250 OK"
 
-    def start(self) -> "MailCatcher":
+    def start(self) -> MailCatcher:
         self.controller.start()
         return self
 
@@ -99,7 +99,7 @@ class BackgroundService:
 
     lmtp_port: int = 0
 
-    def start(self, lmtp: bool = False) -> "BackgroundService":
+    def start(self, lmtp: bool = False) -> BackgroundService:
         upgrade(self.settings.sqlalchemy_url)
         sockets = {"smtp": listening_socket("127.0.0.1:0", "MAILGATE_SMTP", reuse_port=False)}
         if lmtp:
