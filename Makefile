@@ -1,17 +1,26 @@
 # Two commands matter: `make run` (set up, then serve on the embedded defaults)
-# and `make test` (set up, then run the whole suite). Everything else is a step of those.
+# and `make test` (set up, check, then run the whole suite). Everything else is a step of those.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test setup system-packages bench clean
+.PHONY: run test check setup system-packages bench clean
 
 run: setup
 	$(BIN)/mailgate import authorities mailgate/data/sample_authorities.csv
 	$(BIN)/mailgate serve
 
-test: setup system-packages
+test: setup check system-packages
 	$(BIN)/python -m pytest
+
+# Static checks, configured in pyproject.toml: ruff, mypy (strict on store and
+# mailgate.gateway) and import-linter's contracts. All three run; any failure fails.
+check: setup
+	@status=0; \
+	echo "$(BIN)/ruff check ."; $(BIN)/ruff check . || status=1; \
+	echo "$(BIN)/mypy"; $(BIN)/mypy || status=1; \
+	echo "$(BIN)/lint-imports"; $(BIN)/lint-imports || status=1; \
+	exit $$status
 
 setup: $(VENV)/.installed
 

@@ -557,7 +557,7 @@ def main() -> int:
     print()
     print(f"{'':42} {'msg/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'RSS MB':>7} {'PSS MB':>7} {'CPU ms/msg':>11} "
           f"{'250s':>7} {'not 250':>8}")
-    in_order = [sinks[0]] + [run for (mailgate_run, _), sink in zip(rounds, sinks[1:]) for run in (mailgate_run, sink)]
+    in_order = [sinks[0]] + [run for (mailgate_run, _), sink in zip(rounds, sinks[1:], strict=True) for run in (mailgate_run, sink)]
     for run in in_order:
         print(f"{run.name:42} {run.rate:8.0f} {milliseconds(run.percentile(0.5)):>8} "
               f"{milliseconds(run.percentile(0.99)):>8} {run.memory_mb[0]:7.1f} {run.memory_mb[1]:7.1f} "

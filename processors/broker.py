@@ -6,14 +6,12 @@ actor functions are then declared on it explicitly, so import order cannot matte
 """
 from __future__ import annotations
 
-
 import dramatiq
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.message import Message
 from dramatiq.middleware import AgeLimit, Callbacks, Pipelines, Retries, ShutdownNotifications, TimeLimit
 
 from store.queue import Queue, Work
-
 
 QUEUE = "mailgate"
 # A killed Redis worker's unacked messages are requeued by "maintenance", which

@@ -8,14 +8,13 @@ from __future__ import annotations
 import logging
 import mailbox
 import smtplib
-import socket
 from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from store.hostport import parse_host_port
 from processors.context import Context
+from store.hostport import parse_host_port
 from store.models import Outbox
 from store.states import OutboxState
 
@@ -83,7 +82,7 @@ def deliver_outbound(context: Context, outbox_id: int) -> str:
         transmit(context, row)
     except PermanentFailure as exc:
         return _finish(context, outbox_id, OutboxState.FAILED, str(exc))
-    except (OSError, smtplib.SMTPException, socket.timeout) as exc:
+    except (OSError, smtplib.SMTPException, TimeoutError) as exc:
         error = f"{type(exc).__name__}: {exc}"
         if row.attempts >= MAX_DELIVERY_ATTEMPTS:
             return _finish(context, outbox_id, OutboxState.FAILED, f"gave up after {row.attempts} attempts: {error}")

@@ -7,8 +7,8 @@ auto-generated` unless a person wrote it (a request or follow-up).
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.charset import QP, Charset
 from email.header import Header
 from email.mime.text import MIMEText
@@ -19,7 +19,6 @@ from sqlmodel import Session, select
 
 from processors.context import Context
 from store.models import Outbox
-
 
 _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP  # readable in any mail client's "view source", unlike base64

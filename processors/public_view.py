@@ -5,11 +5,11 @@ import re
 
 from sqlmodel import Session, or_, select
 
-from store.blobs import get_blob
 from processors.context import Context
 from processors.understanding import CensorRule as Rule
 from processors.understanding import redact_text
 from processors.understanding.redact import PHONE_PATTERNS
+from store.blobs import get_blob
 from store.models import Attachment, CensorRule, Thread, ThreadMessage
 
 

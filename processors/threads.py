@@ -11,11 +11,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from store.addresses.routes import Route
-from store.blobs import put_blob
 from processors.context import Context
 from processors.public_view import Redactor, fill_public_attachment, fill_public_fields
 from processors.understanding import Understood
+from store.addresses.routes import Route
+from store.blobs import put_blob
 from store.models import Attachment, InboundMessage, Outbox, Thread, ThreadMessage
 
 KIND_OF_INCOMING = {"human": "reply", "auto_reply": "auto_reply", "bounce": "bounce", "spam": "spam"}

@@ -1,17 +1,16 @@
 """Import authorities from CSV (`slug,name,email[,tags,country,url]`); re-import updates by slug."""
 from __future__ import annotations
 
-import store.clock
-
 import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session, select
 
+import store.clock
 from store.models import Authority
-
 
 REQUIRED = ("slug", "name", "email")
 OPTIONAL = ("tags", "country", "url")
@@ -40,7 +39,8 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     missing = [column for column in REQUIRED if column not in header]
     if missing:
         raise ImportError_(f"{path}:1: header must include {','.join(REQUIRED)}; missing {', '.join(missing)}")
-    rows, seen = [], {}
+    rows: list[tuple[int, dict[str, str]]] = []
+    seen: dict[str, int] = {}
     for row in reader:
         line = reader.line_num
         values = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
@@ -64,7 +64,7 @@ def import_authorities(session: Session, path: Path) -> ImportResult:
     result = ImportResult()
     for _line, values in read_rows(path):
         authority = session.exec(select(Authority).where(Authority.slug == values["slug"])).first()
-        fields = {k: values.get(k, "") for k in REQUIRED + OPTIONAL if k != "slug"}
+        fields: dict[str, Any] = {k: values.get(k, "") for k in REQUIRED + OPTIONAL if k != "slug"}
         if authority is None:
             session.add(Authority(slug=values["slug"], **fields))
             result.created += 1

@@ -5,13 +5,13 @@ is covered without remembering to do it. Bulk Core updates must set it themselve
 """
 from __future__ import annotations
 
-import store.clock
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+import store.clock
 from store.models import Attachment, Thread, ThreadMessage
-
 
 
 def _thread_ids_touched(session: Session) -> set[int]:
@@ -27,7 +27,7 @@ def _thread_ids_touched(session: Session) -> set[int]:
 
 
 @sa.event.listens_for(Session, "before_flush")
-def _bump_updated_at(session: Session, _context, _instances) -> None:
+def _bump_updated_at(session: Session, _context: Any, _instances: Any) -> None:
     now = store.clock.now()
     for obj in list(session.new) + list(session.dirty):
         if isinstance(obj, Thread) and (obj in session.new or session.is_modified(obj)):

@@ -10,7 +10,7 @@ import sys
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
-
+from typing import overload
 
 
 class FoiState(StrEnum):
@@ -116,7 +116,12 @@ def add_working_days(start: date, days: int, country: str) -> date:
     return current
 
 
-def due_dates(sent: date | None, country: str, response_days: int, very_overdue_days: int):
+@overload
+def due_dates(sent: date, country: str, response_days: int, very_overdue_days: int) -> tuple[date, date]: ...
+@overload
+def due_dates(sent: None, country: str, response_days: int, very_overdue_days: int) -> tuple[None, None]: ...
+def due_dates(sent: date | None, country: str, response_days: int,
+              very_overdue_days: int) -> tuple[date, date] | tuple[None, None]:
     """(due, very overdue) dates for a request sent on `sent`, or (None, None)."""
     if sent is None:
         return None, None

@@ -10,6 +10,7 @@ no public holidays here: deadlines then count weekends only.
 from __future__ import annotations
 
 import sys
+from datetime import date
 
 
 def main(argv: list[str]) -> int:
@@ -20,7 +21,7 @@ def main(argv: list[str]) -> int:
 
     country, first_year, end_year = argv[1], int(argv[2]), int(argv[3])
     try:
-        dates = holidays.country_holidays(country, years=range(first_year, end_year))
+        dates: dict[date, str] = holidays.country_holidays(country, years=range(first_year, end_year))
     except NotImplementedError:
         dates = {}
     print("\n".join(sorted(day.isoformat() for day in dates)))

@@ -34,8 +34,7 @@ class MigrationError(Exception):
 def upgrade_in_a_process_of_its_own(url: str) -> None:
     """`upgrade` in a short-lived interpreter, for `serve`: a long-running process then
     never holds alembic and mako (about 10 MB) for a job done once at start."""
-    done = subprocess.run([sys.executable, "-m", "store.migrate"], input=url, text=True,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    done = subprocess.run([sys.executable, "-m", "store.migrate"], input=url, text=True, capture_output=True)
     if done.returncode:
         lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
         raise MigrationError(f"cannot migrate the store {url.split('@')[-1]}: {lines[-1]}")

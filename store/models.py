@@ -5,39 +5,38 @@ show the same words.
 """
 from __future__ import annotations
 
-import store.clock
-
 from datetime import datetime, timezone
-from typing import Optional
+from typing import Any, Optional
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+import store.clock
 from store.states import InboundState, OutboxState, WhoMayPost
 
 
-def _json_column(**kw) -> sa.Column:
+def _json_column(**kw: Any) -> sa.Column[Any]:
     return sa.Column(sa.JSON, nullable=False, **kw)
 
 
-class UTCDateTime(sa.types.TypeDecorator):
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes on SQLite (which forgets the zone) and PostgreSQL alike."""
 
     impl = sa.DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
         return value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
         return value
 
 
-def _when(nullable: bool = False, index: bool = False, default=None) -> Field:
+def _when(nullable: bool = False, index: bool = False, default: datetime | None = None) -> Any:  # Field() is Any
     kwargs = {"default_factory": store.clock.now} if default is None and not nullable else {"default": default}
     return Field(sa_column=sa.Column(UTCDateTime(), nullable=nullable, index=index), **kwargs)
 
@@ -49,7 +48,7 @@ class InboundMessage(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     received_at: datetime = _when(index=True)
     mail_from: str = Field(default="", max_length=998)
-    rcpt_to: list = Field(default_factory=list, sa_column=_json_column())
+    rcpt_to: list[Any] = Field(default_factory=list, sa_column=_json_column())
     peer: str = Field(default="", max_length=200)
     raw: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
     size: int = 0
@@ -98,7 +97,7 @@ class Thread(SQLModel, table=True):
     # Bumped by store.change_tracking whenever the thread, a message or a file of it
     # changes, so the archive rebuilds exactly the threads that changed.
     updated_at: datetime = _when(index=True)
-    reminded: list = Field(default_factory=list, sa_column=_json_column())  # reminder kinds already mailed
+    reminded: list[Any] = Field(default_factory=list, sa_column=_json_column())  # reminder kinds already mailed
 
 
 class ThreadMessage(SQLModel, table=True):
@@ -128,7 +127,7 @@ class ThreadMessage(SQLModel, table=True):
     public_body: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
     public_quoted: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
     message_id_header: str = Field(default="", max_length=998, index=True)
-    notes: list = Field(default_factory=list, sa_column=_json_column())
+    notes: list[Any] = Field(default_factory=list, sa_column=_json_column())
     hidden: bool = False
     # When the message reached us (the inbound row's received_at) or we wrote it (the outbox
     # row's created_at): threads are ordered, threaded and counted by this, never by a
@@ -185,7 +184,7 @@ class HeldMessage(SQLModel, table=True):
     inbound_id: int = Field(foreign_key="inbound_message.id", index=True)
     recipient: str = Field(max_length=320)
     reason: str = Field(max_length=1000)
-    suggestions: list = Field(default_factory=list, sa_column=_json_column())  # [{thread_id, title, why}]
+    suggestions: list[Any] = Field(default_factory=list, sa_column=_json_column())  # [{thread_id, title, why}]
     state: str = Field(default="held", max_length=20, index=True)  # held | assigned | rejected
     thread_id: Optional[int] = Field(default=None, foreign_key="thread.id")
     created_at: datetime = _when()

@@ -2,10 +2,12 @@
 gateways' plain sqlite3 connections alike (this module imports neither SQLAlchemy nor the models)."""
 from __future__ import annotations
 
+from typing import Any
+
 BUSY_TIMEOUT_MS = 30_000
 
 
-def apply_pragmas(dbapi_connection, *, durable: bool) -> None:
+def apply_pragmas(dbapi_connection: Any, *, durable: bool) -> None:
     """WAL, foreign keys, and how hard a commit reaches the disk.
 
     FULL (durable): a commit that returned is on disk, so a 250 sent after it is

@@ -7,16 +7,16 @@ lasts. Instead every write transaction first takes an exclusive flock() on
 `<database>-write-lock` (one open file per connection, so threads of one process
 exclude each other too) and gives it back once the commit or rollback has
 returned; a waiter in flock() is woken at that moment. Reads take nothing.
+
+This module is plain Python (the gateway processes use it without SQLAlchemy);
+store/db.py hooks it into SQLAlchemy's engines.
 """
 from __future__ import annotations
 
 import fcntl
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # the gateways use open_turn without loading SQLAlchemy
-    import sqlalchemy as sa
+from typing import Any
 
 READ_ONLY = ("SELECT", "PRAGMA", "WITH", "EXPLAIN")
 
@@ -46,61 +46,16 @@ def open_turn(database: str) -> Turn:
     return Turn(os.open(lock_path(database), os.O_RDWR | os.O_CREAT, 0o600))
 
 
-_turns: dict[int, Turn] = {}  # id(DBAPI connection) → its turn
+TURNS: dict[int, Turn] = {}  # id(DBAPI connection) → its turn (SQLAlchemy engines' connections)
 
 
-def take_turns(engine: sa.Engine) -> None:
-    """Install turn-taking on a SQLite engine backed by a file (in-memory databases need none)."""
-    import sqlalchemy as sa
-
-    database = engine.url.database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return
-
-    @sa.event.listens_for(engine, "connect")
-    def _open(dbapi_connection, _record):
-        _turns[id(dbapi_connection)] = open_turn(database)
-
-    @sa.event.listens_for(engine, "close")
-    def _close(dbapi_connection, _record):
-        turn = _turns.pop(id(dbapi_connection), None)
-        if turn is not None:
-            turn.give_back()
-            os.close(turn.fd)
-
-    @sa.event.listens_for(engine, "before_cursor_execute")
-    def _before_write(connection, _cursor, statement, _parameters, _context, _executemany):
-        if statement.lstrip()[:7].upper().startswith(READ_ONLY):
-            return
-        turn = _turns.get(id(connection.connection.dbapi_connection))
-        if turn is not None:
-            turn.take()
-
-    dialect = engine.dialect
-    commit, rollback = dialect.do_commit, dialect.do_rollback
-
-    def do_commit(dbapi_connection):
-        try:
-            commit(dbapi_connection)
-        finally:
-            _give_back(dbapi_connection)
-
-    def do_rollback(dbapi_connection):
-        try:
-            rollback(dbapi_connection)
-        finally:
-            _give_back(dbapi_connection)
-
-    dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
-
-
-def turn_of(connection) -> Turn | None:
+def turn_of(connection: Any) -> Turn | None:
     """The turn of a sqlite3 connection, or of SQLAlchemy's pool proxy around one."""
     raw = getattr(connection, "dbapi_connection", connection)
-    return _turns.get(id(raw))
+    return TURNS.get(id(raw))
 
 
-def _give_back(dbapi_connection) -> None:
+def give_back(dbapi_connection: Any) -> None:
     turn = turn_of(dbapi_connection)  # SQLAlchemy hands do_commit its pool proxy
     if turn is not None:
         turn.give_back()

@@ -16,7 +16,6 @@ import pytest
 import sqlalchemy as sa
 
 from mailgate.runtime.settings import load_settings
-
 from tests.harness import LiveService, RelayCatcher
 
 DATA = Path(__file__).parent / "data"

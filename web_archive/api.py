@@ -1,10 +1,9 @@
 """Machine-readable output: a JSON file per thread, the index of all threads, and Open311 GeoReport v2."""
 from __future__ import annotations
 
-from store.public_urls import thread_path
-
 import json
 
+from store.public_urls import thread_path
 from web_archive.pages import Site, attachment_path, rfc3339
 from web_archive.source import ThreadView
 from web_archive.summary import Summary

@@ -23,19 +23,32 @@ from tqdm import tqdm
 from store.blobs import blob_path
 from store.db import make_engine
 from web_archive import manifest
-from web_archive.api import (index_entry, open311_entry, open311_requests, open311_services, thread_json,
-                             threads_index)
+from web_archive.api import index_entry, open311_entry, open311_requests, open311_services, thread_json, threads_index
+from web_archive.changes import find_candidates
 from web_archive.config import ArchiveConfig
 from web_archive.feeds import summaries_feed, thread_feed
-from web_archive.changes import find_candidates
 from web_archive.files import OutputTree, carry_over, fresh_sibling, swap_in
-from web_archive.lists import (render_area, render_authorities, render_authority, render_home,
-                               render_reports, render_representatives, render_search)
+from web_archive.lists import (
+    render_area,
+    render_authorities,
+    render_authority,
+    render_home,
+    render_reports,
+    render_representatives,
+    render_search,
+)
 from web_archive.mbox import thread_mbox
 from web_archive.pages import TEMPLATE_DIR, Site, attachment_path, render_attachment, render_thread
 from web_archive.search import BUNDLE, index_site
-from web_archive.source import (ThreadView, chunked, letter_counts, load_authorities, load_threads, newest_update,
-                                scan_threads)
+from web_archive.source import (
+    ThreadView,
+    chunked,
+    letter_counts,
+    load_authorities,
+    load_threads,
+    newest_update,
+    scan_threads,
+)
 from web_archive.stats import AuthorityStats, authority_stats, responsiveness
 from web_archive.summary import Summary, summarise
 

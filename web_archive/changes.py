@@ -14,8 +14,15 @@ from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from web_archive.source import (count_public, load_rows, parse, public_ids, threads_of, updated_since,
-                                waiting_sent_between)
+from web_archive.source import (
+    count_public,
+    load_rows,
+    parse,
+    public_ids,
+    threads_of,
+    updated_since,
+    waiting_sent_between,
+)
 
 # A transaction stamps updated_at when it flushes but becomes visible when it commits; one that commits
 # after a build read a later watermark would be missed. Every build therefore looks again at the last

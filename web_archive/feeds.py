@@ -1,11 +1,10 @@
 """Atom feeds: the whole site, each authority, each thread. Text content only, names but never addresses."""
 from __future__ import annotations
 
-from store.public_urls import thread_path
-
 from dataclasses import dataclass
 from typing import Sequence
 
+from store.public_urls import thread_path
 from web_archive.pages import MESSAGE_MARKS, Site
 from web_archive.source import ThreadView
 from web_archive.summary import Summary

@@ -1,8 +1,6 @@
 """HTML pages from jinja2 templates (autoescaped): thread, attachment text view, lists, and the site-wide context."""
 from __future__ import annotations
 
-from store.public_urls import thread_path
-
 import re
 from datetime import date
 from functools import lru_cache
@@ -13,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from store.addresses.book import ServiceAddresses
 from store.addresses.routes import RouteName
 from store.foi_states import WAITING, display_state, due_dates, state_label
+from store.public_urls import thread_path
 from templates import TEMPLATES_DIR
 from web_archive.config import ArchiveConfig
 from web_archive.source import AuthorityView, ThreadView

@@ -22,7 +22,7 @@ def pagefind_executable() -> str:
         found = shutil.which("pagefind")
         if found:
             return found
-        raise SearchIndexError("Pagefind not found: pip install 'pagefind[bin]' (or build with --no-search)")
+        raise SearchIndexError("Pagefind not found: pip install 'pagefind[bin]' (or build with --no-search)") from None
     return str(get_executable())
 
 

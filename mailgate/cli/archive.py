@@ -39,9 +39,9 @@ def build(outdir: Path, full: bool, search: bool, workers: int | None) -> None:
     try:
         report = build_site(config, outdir, full=full, search=search, workers=workers or os.cpu_count() or 1)
     except SearchIndexError as exc:
-        raise click.ClickException(f"{exc}; the pages are built, rerun with --no-search to skip search")
+        raise click.ClickException(f"{exc}; the pages are built, rerun with --no-search to skip search") from exc
     except OSError as exc:
-        raise click.ClickException(f"cannot write {outdir}: {exc.strerror or exc}")
+        raise click.ClickException(f"cannot write {outdir}: {exc.strerror or exc}") from exc
     kind = "full" if report.full else "incremental"
     click.echo(f"{kind} build of {outdir}: {report.threads} public threads, {report.rendered} rendered, "
                f"{report.removed} removed, {report.files_written} files written"
@@ -60,4 +60,4 @@ def serve(outdir: Path, port: int) -> None:
     try:
         run(outdir, port)
     except OSError as exc:
-        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}")
+        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from exc

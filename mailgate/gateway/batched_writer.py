@@ -29,7 +29,7 @@ class StoreWriter:
         self.max_batch = max_batch
         self.batches = self.messages = 0  # for the benchmark's and an operator's curiosity
         self._queue: asyncio.Queue[tuple[Received, asyncio.Future[int]]] = asyncio.Queue()
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         # One thread of its own for the commits (never queued behind RCPT lookups), and
         # one for enqueueing when there is anything to enqueue.
         self._committer = ThreadPoolExecutor(1, thread_name_prefix="store-writer")
@@ -75,7 +75,7 @@ class StoreWriter:
                 continue
             self.batches += 1
             self.messages += len(ids)
-            for (_, future), inbound_id in zip(batch, ids):
+            for (_, future), inbound_id in zip(batch, ids, strict=False):  # one id per row
                 if not future.done():
                     future.set_result(inbound_id)
             if self.on_commit:
@@ -84,6 +84,7 @@ class StoreWriter:
                 loop.run_in_executor(self._enqueuer, self._after_commit, ids)
 
     def _after_commit(self, ids: list[int]) -> None:
+        assert self.after_commit is not None  # only run when there is one
         try:
             self.after_commit(ids)
         except Exception as exc:  # the store has them; the sweeper will enqueue them

@@ -6,6 +6,7 @@ loading the settings machinery (pydantic); `to_dict`/`from_dict` carry it across
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from store.addresses.routes import ROUTES, RoutePattern
 
@@ -26,12 +27,12 @@ class GatewayConfig:
     # every address of every kind without importing any of them.
     routes: tuple[RoutePattern, ...] = ROUTES.patterns
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain JSON values."""
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, values: dict) -> GatewayConfig:
+    def from_dict(cls, values: dict[str, Any]) -> GatewayConfig:
         values = dict(values)
         values["routes"] = tuple(RoutePattern(**(row | {"mailboxes": tuple(row["mailboxes"])}))
                                  for row in values["routes"])

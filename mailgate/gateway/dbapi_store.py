@@ -10,13 +10,12 @@ Each object holds one connection and is used from one thread at a time.
 """
 from __future__ import annotations
 
-import store.clock
-
 import json
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
+import store.clock
 from store.sqlite_file import BUSY_TIMEOUT_MS, apply_pragmas, database_path
 from store.states import InboundState
 from store.write_turns import Turn, open_turn
@@ -48,12 +47,12 @@ class _Connection:
         self.turn: Turn | None = None
         self._connection: Any = None
 
-    def get(self):
+    def get(self) -> Any:  # a sqlite3 or psycopg connection
         if self._connection is None:
             self._connection = self._open()
         return self._connection
 
-    def _open(self):
+    def _open(self) -> Any:
         if self.sqlite:
             path = database_path(self.url)
             connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
@@ -115,14 +114,14 @@ class InboundWriter:
             if turn is not None:
                 turn.give_back()
 
-    def _insert(self, connection, batch: list[Received]) -> list[int]:
+    def _insert(self, connection: Any, batch: list[Received]) -> list[int]:
         now = store.clock.now()
         # The column types' own formats: SQLAlchemy keeps DateTime on SQLite as this
         # text (in UTC, store.models.UTCDateTime) and JSON as json.dumps' text.
         when: Any = now.strftime("%Y-%m-%d %H:%M:%S.%f") if self.db.sqlite else now
         as_json = json.dumps if self.db.sqlite else _psycopg_json()
         cursor = connection.cursor()
-        ids = []
+        ids: list[int] = []
         try:
             for received in batch:  # the DBAPIs' executemany cannot give back the ids
                 cursor.execute(self.sql, (when, when, received.mail_from, as_json(received.rcpt_to),
@@ -137,7 +136,7 @@ class InboundWriter:
         self.db.close()
 
 
-def _psycopg_json():
+def _psycopg_json() -> Callable[[Any], Any]:
     from psycopg.types.json import Json  # only a PostgreSQL store pays for it
 
     return Json
@@ -149,7 +148,7 @@ class ThreadReader:
     def __init__(self, url: str):
         self.db = _Connection(url)
 
-    def facts(self, thread_ids: tuple[int, ...]) -> list[tuple]:
+    def facts(self, thread_ids: tuple[int, ...]) -> list[tuple[Any, ...]]:
         connection = self.db.get()
         sql = _THREAD_FACTS.format(", ".join(self.db.placeholder for _ in thread_ids))
         try:

@@ -14,8 +14,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from typing import TYPE_CHECKING
 
 from aiosmtpd.smtp import MISSING, syntax
+
+if TYPE_CHECKING:  # a mixin for SMTP: the type checker reads it as one
+    from aiosmtpd.smtp import SMTP as _SMTP
+else:
+    _SMTP = object
 
 log = logging.getLogger("mail.log")
 
@@ -25,15 +31,17 @@ TOO_MUCH_DATA = "552 Error: Too much mail data"
 _STUFFED_DOT = re.compile(rb"(?:^|(?<=\r\n))\.")  # a dot that starts a line
 
 
-class QuickData:
+class QuickData(_SMTP):
     """Mixin for aiosmtpd's SMTP and LMTP classes run with ``decode_data=False``."""
 
     @syntax("DATA")
     async def smtp_DATA(self, arg: str) -> None:
         if self._decode_data:  # not how the gateway runs: aiosmtpd's own does the decoding
-            return await super().smtp_DATA(arg)
+            await super().smtp_DATA(arg)
+            return
         if await self.check_helo_needed() or await self.check_auth_needed("DATA"):
             return
+        assert self.envelope is not None  # set for the whole session
         if not self.envelope.rcpt_tos:
             await self.push("503 Error: need RCPT command")
             return
@@ -44,11 +52,11 @@ class QuickData:
         content, error = await self._read_content()
         if error:
             await self.push(error)
-            self._set_post_data_state()
+            self._set_post_data_state()  # type: ignore[no-untyped-call]  # aiosmtpd leaves it unannotated
             return
         self.envelope.content = self.envelope.original_content = content
         status = await self._call_handler_hook("DATA") if "DATA" in self._handle_hooks else MISSING
-        self._set_post_data_state()
+        self._set_post_data_state()  # type: ignore[no-untyped-call]
         await self.push("250 OK" if status is MISSING else status)
 
     async def _read_content(self) -> tuple[bytes, str | None]:

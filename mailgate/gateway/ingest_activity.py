@@ -33,7 +33,8 @@ class IngestActivity:
 
     @property
     def last_commit(self) -> float:
-        return _STAMP.unpack_from(self._memory)[0]
+        stamp: float = _STAMP.unpack_from(self._memory)[0]
+        return stamp
 
     def touch(self) -> None:
         _STAMP.pack_into(self._memory, 0, time.monotonic())

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from store.addresses.book import AddressBook
-from store.addresses.routes import Route, RouteName, why_unresolved
 from store.addresses.posting import why_closed
+from store.addresses.routes import Route, RouteName, why_unresolved
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class RecipientChecker:
     of replies to one thread costs one query: a thread closed a moment ago may still
     accept mail for that long, which processing then holds for an operator."""
 
-    def __init__(self, addresses: AddressBook, read_threads: Callable[[tuple[int, ...]], list[tuple]],
+    def __init__(self, addresses: AddressBook, read_threads: Callable[[tuple[int, ...]], list[tuple[Any, ...]]],
                  cache_seconds: float = CACHE_SECONDS, cache_size: int = 10_000):
         """`read_threads(ids)` gives (id, title, state, who_may_post, authority email) rows
         (mailgate/gateway/dbapi_store.py's ThreadReader.facts)."""
@@ -86,7 +86,7 @@ class RecipientChecker:
     def _check_thread(self, route: Route, mail_from: str, load: bool) -> Verdict | None:
         ident, token = route.params["thread_id"], route.params["token"]
         if self.addresses.token_valid(route.name, ident, token):
-            candidates = (int(ident),)
+            candidates: tuple[int, ...] = (int(ident),)
         else:
             candidates = tuple(self.addresses.typo_candidates(route.name, ident, token))
         threads = self._threads(candidates, load)

@@ -16,21 +16,26 @@ import ssl
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from mailgate.gateway.batched_writer import StoreWriter
 from mailgate.gateway.config import GatewayConfig
 from mailgate.gateway.dbapi_store import InboundWriter, Received, ThreadReader
-from mailgate.gateway.ingest_activity import IngestActivity
 from mailgate.gateway.fast_data import QuickData
+from mailgate.gateway.ingest_activity import IngestActivity
 from mailgate.gateway.recipients import RecipientChecker
-from mailgate.gateway.batched_writer import StoreWriter
 from store.addresses.book import AddressBook
 from store.addresses.routes import RouteTable
 from store.hostport import parse_host_port
 from store.queue import Queue
+
+if TYPE_CHECKING:  # a mixin for SMTP: the type checker reads it as one
+    from aiosmtpd.smtp import SMTP as _SMTP
+else:
+    _SMTP = object
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +57,8 @@ class GatewayHandler:
         self.reads = reads
         self.in_flight = 0
 
-    async def handle_RCPT(self, server, session: Session, envelope: Envelope, address: str, rcpt_options):
+    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str,
+                          rcpt_options: list[str]) -> str:
         try:
             # Most verdicts need no query (or a cached one): skip the thread hop for those.
             verdict = self.checker.check_without_store(address, envelope.mail_from or "")
@@ -66,7 +72,7 @@ class GatewayHandler:
             envelope.rcpt_tos.append(address)
         return verdict.reply
 
-    async def handle_DATA(self, server, session: Session, envelope: Envelope):
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         self.in_flight += 1
         try:
             raw = envelope.original_content or b""
@@ -81,7 +87,7 @@ class GatewayHandler:
             self.in_flight -= 1
 
     @staticmethod
-    def _per_recipient(server, envelope: Envelope, line: str) -> str:
+    def _per_recipient(server: SMTP, envelope: Envelope, line: str) -> str:
         # LMTP wants one status line per accepted recipient (RFC 2033 §4.2).
         if isinstance(server, LMTP):
             return "\r\n".join([line] * max(1, len(envelope.rcpt_tos)))
@@ -96,7 +102,7 @@ _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _PLAIN_ADDRESS = re.compile(rf"\s*<({_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)>[ \t]*([^(]*)", re.DOTALL)
 
 
-class _PlainAddressFastPath:
+class _PlainAddressFastPath(_SMTP):
     """Mixin for aiosmtpd's SMTP/LMTP: parse plain ``<local@domain>`` without the header parser.
 
     >>> _PlainAddressFastPath()._getaddr("<a.b+c@example.org> SIZE=10")
@@ -105,7 +111,7 @@ class _PlainAddressFastPath:
 
     local_part_limit = 0
 
-    def _getaddr(self, arg: str):
+    def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
         match = _PLAIN_ADDRESS.fullmatch(arg) if arg else None
         if match is None:
             return super()._getaddr(arg)  # quoted local parts, literals, <>, comments, no brackets...
@@ -171,7 +177,7 @@ async def start_servers(config: GatewayConfig, handler: GatewayHandler,
     """Start SMTP (and LMTP when configured) on already-bound sockets."""
     loop = asyncio.get_running_loop()
     context = tls_context(config)
-    common = dict(data_size_limit=config.max_message_size, enable_SMTPUTF8=True, decode_data=False,
+    common: dict[str, Any] = dict(data_size_limit=config.max_message_size, enable_SMTPUTF8=True, decode_data=False,
                   hostname=config.domain, ident="mailgate ESMTP", timeout=300)
     servers = []
     if "smtp" in sockets:
@@ -200,14 +206,14 @@ class Gateway:
         self._reads = ThreadPoolExecutor(1, thread_name_prefix="rcpt-reads")
         addresses = AddressBook(domain=config.domain, secret=config.secret.encode(), routes=RouteTable(config.routes))
         self.handler = GatewayHandler(RecipientChecker(addresses, self.threads.facts), self.writer, self._reads)
-        self.servers: list = []
+        self.servers: list[asyncio.base_events.Server] = []
 
     def _enqueue(self, ids: Sequence[int]) -> None:
         assert self.queue is not None
         for inbound_id in ids:
             self.queue.process_inbound(inbound_id)
 
-    async def start(self, sockets) -> None:
+    async def start(self, sockets: dict[str, socket.socket]) -> None:
         sys.setswitchinterval(SWITCH_INTERVAL)
         self.writer.start()
         self.servers = await start_servers(self.config, self.handler, sockets)
@@ -226,4 +232,4 @@ class Gateway:
 
 
 def _open_sessions() -> int:
-    return sum(1 for task in asyncio.all_tasks() if task.get_coro().__qualname__.startswith("SMTP._handle_client"))
+    return sum(1 for task in asyncio.all_tasks() if getattr(task.get_coro(), "__qualname__", "").startswith("SMTP._handle_client"))

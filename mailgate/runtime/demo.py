@@ -17,8 +17,8 @@ from pathlib import Path
 import click
 from sqlmodel import Session, select
 
-from mailgate.runtime.embedded import BackgroundService, MailCatcher
 from mailgate.gateway.recipients import CACHE_SECONDS
+from mailgate.runtime.embedded import BackgroundService, MailCatcher
 from mailgate.runtime.settings import load_settings
 from store.authorities import import_authorities
 from store.models import HeldMessage, Thread, ThreadMessage

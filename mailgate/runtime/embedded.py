@@ -69,7 +69,7 @@ class MailCatcher:
         self.caught.append(CaughtMail(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
         return "250 OK"
 
-    def start(self) -> "MailCatcher":
+    def start(self) -> MailCatcher:
         self.controller.start()
         return self
 

@@ -214,5 +214,5 @@ async def _every(seconds: float, job, stop: asyncio.Event) -> None:
     while not stop.is_set():
         try:
             await asyncio.wait_for(stop.wait(), timeout=seconds)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             await asyncio.to_thread(job)

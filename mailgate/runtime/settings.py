@@ -90,7 +90,7 @@ class Settings(BaseSettings):
             try:
                 re.compile(pattern)
             except re.error as exc:
-                raise ValueError(f"MAILGATE_PHONE_PATTERNS: {pattern!r} is not a valid regular expression ({exc})")
+                raise ValueError(f"MAILGATE_PHONE_PATTERNS: {pattern!r} is not a valid regular expression ({exc})") from exc
         return value
 
     @field_validator("domain")

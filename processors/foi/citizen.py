@@ -12,11 +12,11 @@ from sqlmodel import Session, select
 
 from processors.context import Context
 from processors.kinds import HoldForOperator
-from store.foi_states import classification
 from processors.mail_out import MailSpec, queue_mail
 from processors.public_view import Redactor, fill_public_fields
 from processors.threads import latest_message_ids, record_incoming
 from processors.understanding import Understood
+from store.foi_states import classification
 from store.models import Authority, InboundMessage, Thread, ThreadMessage
 
 STATUS_LINE = re.compile(r"^\s*status\s*[:=]\s*(?P<value>[\w -]+?)\s*$", re.IGNORECASE | re.MULTILINE)

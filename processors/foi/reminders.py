@@ -8,8 +8,8 @@ from sqlmodel import Session, select
 from processors.config import ProcessorsConfig
 from processors.context import Context
 from processors.foi.requests import thread_url
-from store.foi_states import WAITING, due_dates
 from processors.mail_out import MailSpec, commit_and_send, queue_mail
+from store.foi_states import WAITING, due_dates
 from store.models import Authority, Thread
 
 UNCLASSIFIED_AFTER = timedelta(days=3)

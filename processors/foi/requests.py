@@ -9,10 +9,9 @@ from processors.context import Context
 from processors.mail_out import MailSpec, queue_mail
 from processors.public_view import Redactor, fill_public_fields
 from processors.understanding import Understood
-from store.public_urls import public_url, thread_path
-from store.models import Authority, InboundMessage, Thread, ThreadMessage
-
 from store.foi_states import AWAITING_CONFIRMATION
+from store.models import Authority, InboundMessage, Thread, ThreadMessage
+from store.public_urls import public_url, thread_path
 
 
 class RequestError(ValueError):

@@ -6,12 +6,11 @@
 """
 from __future__ import annotations
 
+# A part type the lead's code may want to annotate with; an alias keeps the documented API name.
+from .mime_parse import LeafPart as Part
 from .model import AttachmentInfo, BounceInfo, CensorRule, Limits, Understood
 from .pipeline import understand
 from .redact import redact_text, redaction_matches
-
-# A part type the lead's code may want to annotate with; an alias keeps the documented API name.
-from .mime_parse import LeafPart as Part
 
 __all__ = [
     "understand", "redact_text", "redaction_matches", "Limits", "Understood", "Part",

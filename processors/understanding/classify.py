@@ -5,7 +5,14 @@ import re
 from dataclasses import dataclass
 from email.message import Message
 
-from .bounces import BOUNCE_SUBJECT, delivery_status, fallback_bounce, heuristic_bounce, looks_like_daemon, verp_recipient
+from .bounces import (
+    BOUNCE_SUBJECT,
+    delivery_status,
+    fallback_bounce,
+    heuristic_bounce,
+    looks_like_daemon,
+    verp_recipient,
+)
 from .charsets import header_str
 from .model import BounceInfo
 

@@ -204,7 +204,7 @@ def fold_quotes(body: str) -> tuple[str, str]:
 
 def _fold_marked_quotes(lines: list[str]) -> tuple[list[str], list[str]]:
     kinds = []
-    for i, line in enumerate(lines):
+    for line in lines:
         if not line.strip():
             kinds.append("B")
         elif _is_quoted(line):
@@ -231,7 +231,7 @@ def _fold_marked_quotes(lines: list[str]) -> tuple[list[str], list[str]]:
     # quote blocks that have the sender's text after them
     answered_blocks = 0
     prev = None
-    for i, k in enumerate(kinds[: last_t + 1]):
+    for k in kinds[: last_t + 1]:
         if k in ("Q", "A") and prev not in ("Q", "A"):
             answered_blocks += 1
         if k != "B":

@@ -102,7 +102,9 @@ def _docx(data: bytes, budget: Budget, parts: list[str], charset: str | None) ->
 
 
 def _odf(data: bytes, budget: Budget, parts: list[str], charset: str | None) -> None:
-    from odf import teletype, text as odftext, table as odftable
+    from odf import table as odftable
+    from odf import teletype
+    from odf import text as odftext
     from odf.opendocument import load
 
     doc = load(io.BytesIO(data))

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from typing import Iterator
 
 
 class RouteName(StrEnum):
@@ -90,7 +91,7 @@ class RouteTable:
                 return pattern
         raise KeyError(name)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[RoutePattern]:
         return iter(self.patterns)
 
     @property

@@ -60,7 +60,7 @@ def within_one_typo(expected: str, given: str) -> bool:
     if abs(len(given) - len(expected)) > 1:
         return False
     if len(given) == len(expected):
-        diffs = [i for i, (a, b) in enumerate(zip(expected, given)) if a != b]
+        diffs = [i for i, (a, b) in enumerate(zip(expected, given, strict=True)) if a != b]
         if len(diffs) == 1:
             return True
         return (len(diffs) == 2 and diffs[1] == diffs[0] + 1

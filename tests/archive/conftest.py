@@ -63,7 +63,7 @@ class Store:
             session.commit()
         return rows[0] if len(rows) == 1 else rows
 
-    def populate(self) -> "Store":
+    def populate(self) -> Store:
         camden = self.add(Authority(slug="camden", name="Camden Council", email="foi@camden.example",
                                     url="https://camden.example/", tags="council"))
         evil = self.add(Authority(slug="evil", name='Evil <b>Authority</b>', email="x@evil.example",

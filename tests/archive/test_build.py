@@ -9,10 +9,10 @@ import urllib.request
 from click.testing import CliRunner
 from sqlmodel import Session
 
-from tests.archive.conftest import ALLOWED_ADDRESS, EMAIL, TODAY, message, when
-from store.models import Attachment, Thread
-from web_archive.build import build_site
 from mailgate.cli.archive import archive
+from store.models import Attachment, Thread
+from tests.archive.conftest import ALLOWED_ADDRESS, EMAIL, TODAY, message, when
+from web_archive.build import build_site
 
 
 def snapshot(root):

@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from tests.archive.conftest import TODAY
 from store.models import Attachment, Authority, ThreadMessage
+from tests.archive.conftest import TODAY
 from web_archive import build as build_module
 from web_archive.build import build_site
 from web_archive.changes import deadline_windows

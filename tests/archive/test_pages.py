@@ -185,7 +185,7 @@ def test_home_feeds_and_mbox(site, store):
 def test_links_are_relative_and_resolve(site):
     """Every href/src on every page points to a file that exists (so the site works from file://)."""
     for page in site.rglob("*.html"):
-        for tag, attrs in tags_of(page.read_text()):
+        for _tag, attrs in tags_of(page.read_text()):
             for name in ("href", "src"):
                 target = attrs.get(name)
                 if not target or target.startswith(("mailto:", "#", "https://archive.test/", "https://camden.")):

@@ -11,8 +11,6 @@ import json
 import re
 from datetime import datetime, timedelta, timezone
 
-import pytest
-
 from mailgate.runtime.configs import archive_config
 from tests.conftest import DATA
 from tests.harness import fill_template, make_request, set_date

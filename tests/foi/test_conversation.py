@@ -69,7 +69,7 @@ def test_the_whole_conversation(service, relay):
     request_address = request.message["From"].addresses[0].addr_spec
     assert request_address.startswith("request-") and request_address.endswith("@" + domain)
     assert request.message["From"].addresses[0].display_name == "Jo Blöggs"
-    assert "Freedom of Information request - Library opening hours" == request.message["Subject"]
+    assert request.message["Subject"] == "Freedom of Information request - Library opening hours"
     assert "opening hours of each of your libraries" in request.text
     assert request_address in request.text  # the footer asks them to reply there
     assert CITIZEN not in request.raw.decode("utf-8", "replace")  # the citizen's address never leaks

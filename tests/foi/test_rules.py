@@ -7,9 +7,9 @@ import pytest
 from sqlmodel import Session, select
 
 from processors.foi.reminders import send_reminders
-from store.foi_states import add_working_days, display_state
 from processors.holding_pen import HoldingPenError, assign, reject
 from processors.periodic import age_threads
+from store.foi_states import add_working_days, display_state
 from store.models import HeldMessage, Thread, ThreadMessage
 from store.states import WhoMayPost
 from tests.conftest import DATA

@@ -68,7 +68,8 @@ def store_at_0004(url: str) -> None:
                t=T_REQUEST)
         insert("INSERT INTO thread_message (id, thread_id, inbound_id, direction, kind, from_name, from_address,"
                " subject, public_subject, message_id_header, notes,"
-               " hidden, sent_at) VALUES (901, 900, 900, 'incoming', 'reply', 'Clerk', 'a@old.example', 'Re: Old', 'Re: Old', '<r@old.example>', '[]', false, :t)",
+               " hidden, sent_at) VALUES (901, 900, 900, 'incoming', 'reply', 'Clerk', 'a@old.example', 'Re: Old',"
+               " 'Re: Old', '<r@old.example>', '[]', false, :t)",
                t=T_REPLY - timedelta(days=365))
     engine.dispose()
 

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import binary_fixtures as fx
-from tests.understanding.understanding_helpers import eml
 
 from processors.understanding import understand
 from processors.understanding.attachments import safe_filename
+from tests.understanding.understanding_helpers import eml
 
 
 def test_a_scanner_pdf_sent_as_octet_stream_is_sniffed_as_pdf_and_its_text_extracted():

@@ -1,9 +1,8 @@
 """Classification: human, automatic reply, bounce of our own mail, spam; and which mail must never be answered."""
 from __future__ import annotations
 
-from tests.understanding.understanding_helpers import eml, mail
-
 from processors.understanding import understand
+from tests.understanding.understanding_helpers import eml, mail
 
 
 def test_an_exchange_out_of_office_in_six_languages_is_an_auto_reply_and_loop_risky():

@@ -4,9 +4,8 @@ from __future__ import annotations
 import random
 import time
 
-from tests.understanding.understanding_helpers import CORPUS
-
 from processors.understanding import Limits, Understood, understand
+from tests.understanding.understanding_helpers import CORPUS
 
 MUTATIONS = 300
 

@@ -1,10 +1,9 @@
 """HTML-only mail becomes readable text: paragraphs, bullets, links, tables, and nothing active."""
 from __future__ import annotations
 
-from tests.understanding.understanding_helpers import eml, mail
-
 from processors.understanding import understand
 from processors.understanding.html_text import html_to_text
+from tests.understanding.understanding_helpers import eml, mail
 
 
 def test_a_gmail_html_only_reply_keeps_its_list_link_and_table_readable():

@@ -6,9 +6,8 @@ import io
 import time
 import zipfile
 
-from tests.understanding.understanding_helpers import mail
-
 from processors.understanding import Limits, understand
+from tests.understanding.understanding_helpers import mail
 
 
 def _with_attachment(name: str, ctype: str, data: bytes) -> bytes:

@@ -4,9 +4,8 @@ from __future__ import annotations
 import base64
 from datetime import timezone
 
-from tests.understanding.understanding_helpers import eml, mail
-
 from processors.understanding import Understood, understand
+from tests.understanding.understanding_helpers import eml, mail
 
 
 def test_an_outlook_reply_in_windows_1252_reads_its_headers_and_threading():

@@ -1,10 +1,9 @@
 """Quote folding: the authority's new words stay visible, earlier mail, signatures and disclaimers fold away."""
 from __future__ import annotations
 
-from tests.understanding.understanding_helpers import eml
-
 from processors.understanding import understand
 from processors.understanding.quotes import fold_quotes
+from tests.understanding.understanding_helpers import eml
 
 
 def test_an_outlook_reply_in_windows_1252_with_an_original_message_block_shows_only_the_new_answer():

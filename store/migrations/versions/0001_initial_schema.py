@@ -1,14 +1,14 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-21 07:19:35.360732
 """
-from alembic import op
 import sqlalchemy as sa
-import sqlmodel
-import store.models
+import sqlmodel.sql.sqltypes
+from alembic import op
 
+import store.models
 
 revision = '0001'
 down_revision = None

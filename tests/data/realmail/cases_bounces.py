@@ -16,7 +16,7 @@ def _dsn_fields(mta: str, rcpt: str, status: str, action: str = "failed", diag: 
 
 def _headers(n: int, frm: str, subject: str, oid: int, extra: list[str] | None = None, to_header: str | None = None) -> list[str]:
     verp = f"bounce-{oid}-k3j9x2@foi.example"
-    return [f"Return-Path: <>", f"Delivered-To: {verp}", f"X-Original-To: {verp}",
+    return ["Return-Path: <>", f"Delivered-To: {verp}", f"X-Original-To: {verp}",
             f"Received: by mx.foi.example (Postfix) id 4T{n:05d}; Mon, 4 Mar 2024 10:16:0{n % 10} +0000 (GMT)",
             f"Date: Mon, 4 Mar 2024 10:16:0{n % 10} +0000 (GMT)", f"From: {frm}", f"Subject: {subject}",
             f"To: {to_header or verp}", f"Message-Id: <20240304101600.{n:05d}@mail.example.net>"] + (extra or [])
@@ -51,7 +51,6 @@ delete your own text from the attached returned message.
 def build_bounces(g: dict) -> None:  # noqa: C901
     add = g["add"]
     n = 900
-    cases = []
 
     def rfc(name, frm, subject, rcpt, status, human, mta, action="failed", extra=None, html_part=None, diag="", ds_type="message/delivery-status"):
         nonlocal n

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import base64
 
+import binary_fixtures as fx
 from corpus_text import ANSWERS, ANSWERS_EN
 from mimekit import Leaf, Multi, attachment, b64, html, message, q_header, qp, text
-import binary_fixtures as fx
 
 
 def build_charsets(g: dict, nxt, simple) -> None:  # noqa: C901
@@ -63,12 +63,12 @@ def build_charsets(g: dict, nxt, simple) -> None:  # noqa: C901
     case("ks-c-5601-subject-utf8-body.eml", raw_leaf("text/plain; charset=utf-8", with_quote(new, k).encode()), new, "outlook",
          subject="=?ks_c_5601-1987?B?" + base64.b64encode("답장: 정보공개".encode("cp949")).decode() + "?=", k=k)
     # 8-bit raw headers (UTF-8 and Latin-1 bytes, no RFC 2047)
-    for i, hcs in enumerate(["utf-8", "latin-1"]):
+    for hcs in ["utf-8", "latin-1"]:
         k = nxt(); auth, req, frm, to = people(k)
         new = "Sehr geehrte Frau Doe,\n\nanbei die Unterlagen.\n\nGrüße aus Köln"
         hdr = base_headers(k, frm, to, "Re: Anfrage Straßenschäden", "squirrel")
         raw = message([h.replace("Jürgen", "Jürgen") for h in hdr] + ["X-Note: 8-bit header"], raw_leaf(f"text/plain; charset={hcs}", with_quote(new, k).encode(hcs)))
-        raw = raw.replace("Straßenschäden".encode("utf-8"), "Straßenschäden".encode(hcs))
+        raw = raw.replace("Straßenschäden".encode(), "Straßenschäden".encode(hcs))
         add(f"8bit-headers-{hcs}.eml", raw, "human", new)
 
     # --- broken MIME ---------------------------------------------------------------------------------

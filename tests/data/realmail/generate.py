@@ -102,9 +102,9 @@ def people(n: int):
 
 SUBJECT = "Re: Freedom of Information request - Pothole repairs 2021-2023"
 
-from cases_human import build_human  # noqa: E402
 from cases_auto import build_auto, build_bounces, build_spam  # noqa: E402
 from cases_extra import build_extra  # noqa: E402
+from cases_human import build_human  # noqa: E402
 
 
 def main() -> None:

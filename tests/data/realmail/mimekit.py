@@ -13,7 +13,7 @@ def q_header(text: str, charset: str = "utf-8", enc: str = "Q") -> str:
     if text.isascii():
         return text
     if enc == "B":
-        return "=?%s?B?%s?=" % (charset, base64.b64encode(text.encode(charset)).decode())
+        return f"=?{charset}?B?{base64.b64encode(text.encode(charset)).decode()}?="
     return Header(text, charset).encode(maxlinelen=998)
 
 
