@@ -1,6 +1,7 @@
 """The one typed settings object, read once from MAILGATE_* variables (or a file)."""
 from __future__ import annotations
 
+import os
 import re
 import secrets
 from pathlib import Path
@@ -9,6 +10,13 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from store.hostport import parse_host_port
+
+
+def default_gateway_processes() -> int:
+    """Two gateway processes where there are two cores to run them: one process shares its
+    interpreter lock between the gateway and the actors and acknowledges a burst at about
+    0.8 of a bare aiosmtpd's rate; two reach it (docs/performance.md)."""
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
 
 
 class SettingsError(Exception):
@@ -35,7 +43,9 @@ class Settings(BaseSettings):
     tls_cert: str = Field("", description="PEM certificate for STARTTLS; empty = no STARTTLS")
     tls_key: str = Field("", description="PEM private key for STARTTLS")
     worker_threads: int = Field(4, ge=1, le=64, description="actor threads in `serve`/`worker`")
-    gateway_processes: int = Field(1, ge=1, le=32, description="SMTP gateway processes sharing the port (SO_REUSEPORT)")
+    gateway_processes: int = Field(default_factory=lambda: default_gateway_processes(), ge=1, le=32,
+                                   description="SMTP gateway processes sharing the port (SO_REUSEPORT); "
+                                   "default 2 with two or more cores, else 1")
     sweep_interval: float = Field(30.0, gt=0, description="seconds between sweeps for unfinished work")
     max_attempts: int = Field(5, ge=1, description="processing failures before an inbound message is set aside")
     service_name: str = Field("mailgate", description="name the service signs mail with")
