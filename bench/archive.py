@@ -48,7 +48,7 @@ def generate(db_path: Path, threads: int, messages_per_thread: int = 4, authorit
     start = datetime(2024, 1, 1)
     stamp = start.strftime(TIME_FORMAT)
     con.executemany(
-        "INSERT INTO authority (id, slug, name, email, tags, country, url, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+        "INSERT INTO counterpart (id, slug, name, email, tags, country, url, updated_at) VALUES (?,?,?,?,?,?,?,?)",
         [(i, f"authority-{i}", f"Authority number {i}", f"foi{i}@authority{i}.example", "council", "GB",
           f"https://authority{i}.example/", stamp) for i in range(1, authorities + 1)])
     thread_rows, message_rows = [], []
@@ -85,7 +85,7 @@ def generate(db_path: Path, threads: int, messages_per_thread: int = 4, authorit
 
 def _flush(con: sqlite3.Connection, thread_rows: list, message_rows: list) -> None:
     con.executemany(
-        "INSERT INTO thread (id, kind, title, body, state, public, hidden, who_may_post, authority_id,"
+        "INSERT INTO thread (id, kind, title, body, state, public, hidden, who_may_post, counterpart_id,"
         " citizen_name, citizen_email, awaiting_classification, created_at, confirmed_at, sent_at,"
         " last_activity_at, updated_at, reminded) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", thread_rows)
     con.executemany(

@@ -44,6 +44,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import sqlalchemy as sa  # noqa: E402
 
+# The `mailgate` command under test: this virtualenv's, or another checkout's (--mailgate), so
+# that old and new code can be compared by the same client in the same run.
 MAILGATE = Path(sys.executable).parent / "mailgate"
 READY_SECONDS = 60
 SENDER = "foi@borsetshire.gov.uk"  # the envelope sender of every message, whichever load generator
@@ -503,7 +505,12 @@ def main() -> int:
     parser.add_argument("--processing-timeout", type=float, default=900)
     parser.add_argument("--quick", action="store_true", help="2,000 messages")
     parser.add_argument("--keep", action="store_true", help="keep the temporary MAILGATE_HOME of each round")
+    parser.add_argument("--mailgate", type=Path, help="the mailgate command to measure (default: this "
+                        "virtualenv's), e.g. another checkout's .venv/bin/mailgate")
     args = parser.parse_args()
+    if args.mailgate:
+        global MAILGATE
+        MAILGATE = args.mailgate
     # A SIGTERM (timeout, pkill) unwinds like Ctrl-C, so the servers started here are stopped too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.processing == "after" and args.gateway_processes < 2:

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from processors.context import Context
 from processors.threads import thread_by_references
 from processors.understanding import Understood
-from store.models import Authority, HeldMessage, InboundMessage, Thread
+from store.models import Counterpart, HeldMessage, InboundMessage, Thread
 
 _REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|sv|vs|antw|tr|r|rif|ref)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 _FOI_PREFIX = re.compile(r"^\s*(freedom of information request\s*[-:–]\s*)", re.IGNORECASE)
@@ -50,9 +50,9 @@ def suggestions(session: Session, understood: Understood, candidates: list[int] 
             add(thread, f"subject is {ratio:.0%} similar")
     sender_domain = (understood.from_address or "").rpartition("@")[2]
     if sender_domain:
-        authorities = session.exec(select(Authority).where(Authority.email.endswith("@" + sender_domain))).all()
+        authorities = session.exec(select(Counterpart).where(Counterpart.email.endswith("@" + sender_domain))).all()
         for authority in authorities[:3]:
-            recent = session.exec(select(Thread).where(Thread.authority_id == authority.id)
+            recent = session.exec(select(Thread).where(Thread.counterpart_id == authority.id)
                                   .order_by(Thread.last_activity_at.desc()).limit(3)).all()
             for thread in recent:
                 add(thread, f"sender's domain is {authority.name}'s")

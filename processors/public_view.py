@@ -15,8 +15,8 @@ from store.models import Attachment, CensorRule, Thread, ThreadMessage
 
 def censor_rules(session: Session, thread: Thread) -> list[Rule]:
     rows = session.exec(select(CensorRule).where(or_(
-        (CensorRule.authority_id.is_(None)) & (CensorRule.thread_id.is_(None)),
-        CensorRule.authority_id == thread.authority_id,
+        (CensorRule.counterpart_id.is_(None)) & (CensorRule.thread_id.is_(None)),
+        CensorRule.counterpart_id == thread.counterpart_id,
         CensorRule.thread_id == thread.id))).all()
     return [Rule(pattern=r.pattern, is_regex=r.is_regex, replacement=r.replacement) for r in rows]
 

@@ -17,11 +17,11 @@ from processors.bounces import receive_bounce
 from processors.context import Context
 from processors.holding_pen import hold
 from processors.kinds import HoldForOperator, RouteRule
-from processors.threads import thread_by_references, thread_for_route
+from processors.threads import counterpart_domains, thread_by_references, thread_for_route
 from processors.understanding import Understood
 from store.addresses.posting import why_closed
 from store.addresses.routes import Route, RouteName
-from store.models import Authority, InboundMessage
+from store.models import InboundMessage
 
 
 @dataclass
@@ -54,9 +54,8 @@ def on_thread_address(delivery: Delivery, route: Route) -> None:
     if match.thread is None:
         return delivery.hold(route.address, match.how, match.candidates)
     thread = match.thread
-    authority = delivery.session.get(Authority, thread.authority_id) if thread.authority_id else None
     closed = why_closed(thread.id, thread.title, thread.who_may_post, thread.state,
-                        authority.email_domain if authority else None, route.name, delivery.inbound.mail_from)
+                        counterpart_domains(delivery.session, thread), route.name, delivery.inbound.mail_from)
     if closed:
         # RCPT normally refuses these; this catches a thread closed while the mail was in flight.
         return delivery.hold(route.address, closed, [thread.id])

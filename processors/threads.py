@@ -16,7 +16,7 @@ from processors.public_view import Redactor, fill_public_attachment, fill_public
 from processors.understanding import Understood
 from store.addresses.routes import Route
 from store.blobs import put_blob
-from store.models import Attachment, InboundMessage, Outbox, Thread, ThreadMessage
+from store.models import Attachment, Counterpart, InboundMessage, Outbox, Thread, ThreadCounterpart, ThreadMessage
 
 KIND_OF_INCOMING = {"human": "reply", "auto_reply": "auto_reply", "bounce": "bounce", "spam": "spam"}
 
@@ -42,6 +42,14 @@ def thread_for_route(session: Session, context: Context, route: Route, understoo
     why = (f"address <{route.address}> fits {len(candidates)} requests" if candidates
            else f"address <{route.address}> matches no request")
     return Match(None, why, candidates)
+
+
+def counterpart_domains(session: Session, thread: Thread) -> tuple[str, ...]:
+    """The mail domains of every body the thread went to: its counterpart and any further ones."""
+    ids = [thread.counterpart_id] if thread.counterpart_id else []
+    ids += session.exec(select(ThreadCounterpart.counterpart_id)
+                        .where(ThreadCounterpart.thread_id == thread.id)).all()
+    return tuple(c.email_domain for c in (session.get(Counterpart, i) for i in ids) if c is not None)
 
 
 def thread_by_references(session: Session, understood: Understood) -> Thread | None:

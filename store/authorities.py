@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 import store.clock
-from store.models import Authority
+from store.models import Counterpart
 
 REQUIRED = ("slug", "name", "email")
 OPTIONAL = ("tags", "country", "url")
@@ -63,10 +63,10 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
 def import_authorities(session: Session, path: Path) -> ImportResult:
     result = ImportResult()
     for _line, values in read_rows(path):
-        authority = session.exec(select(Authority).where(Authority.slug == values["slug"])).first()
+        authority = session.exec(select(Counterpart).where(Counterpart.slug == values["slug"])).first()
         fields: dict[str, Any] = {k: values.get(k, "") for k in REQUIRED + OPTIONAL if k != "slug"}
         if authority is None:
-            session.add(Authority(slug=values["slug"], **fields))
+            session.add(Counterpart(slug=values["slug"], **fields))
             result.created += 1
         elif any(getattr(authority, k) != v for k, v in fields.items()):
             for key, value in fields.items():

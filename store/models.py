@@ -58,8 +58,9 @@ class InboundMessage(SQLModel, table=True):
     updated_at: datetime = _when()
 
 
-class Authority(SQLModel, table=True):
-    """A public body that receives requests (FOI authority, council, MP's office)."""
+class Counterpart(SQLModel, table=True):
+    """Whoever a thread is addressed to and who answers it: an FOI authority, a council, a
+    representative. One table for all, so that one body can be several of these (by slug)."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
     slug: str = Field(max_length=80, sa_column_kwargs={"unique": True})
@@ -86,7 +87,8 @@ class Thread(SQLModel, table=True):
     public: bool = True
     hidden: bool = False
     who_may_post: str = Field(default=WhoMayPost.ANYBODY, max_length=20)
-    authority_id: Optional[int] = Field(default=None, foreign_key="authority.id", index=True)
+    # The body the thread is addressed to; further ones it also went to are in thread_counterpart.
+    counterpart_id: Optional[int] = Field(default=None, foreign_key="counterpart.id", index=True)
     citizen_name: str = Field(default="", max_length=300)
     citizen_email: str = Field(default="", max_length=320)
     awaiting_classification: bool = False
@@ -98,6 +100,15 @@ class Thread(SQLModel, table=True):
     # changes, so the archive rebuilds exactly the threads that changed.
     updated_at: datetime = _when(index=True)
     reminded: list[Any] = Field(default_factory=list, sa_column=_json_column())  # reminder kinds already mailed
+
+
+class ThreadCounterpart(SQLModel, table=True):
+    """A further body a thread also went to (a problem report to both tiers of council): its
+    replies are the thread's as much as those of `thread.counterpart_id`."""
+
+    __tablename__ = "thread_counterpart"
+    thread_id: int = Field(foreign_key="thread.id", primary_key=True)
+    counterpart_id: int = Field(foreign_key="counterpart.id", primary_key=True, index=True)
 
 
 class ThreadMessage(SQLModel, table=True):
@@ -199,7 +210,7 @@ class CensorRule(SQLModel, table=True):
     pattern: str = Field(max_length=1000)
     is_regex: bool = False
     replacement: str = Field(default="[redacted]", max_length=100)
-    authority_id: Optional[int] = Field(default=None, foreign_key="authority.id")
+    counterpart_id: Optional[int] = Field(default=None, foreign_key="counterpart.id")
     thread_id: Optional[int] = Field(default=None, foreign_key="thread.id")
     note: str = Field(default="", max_length=500)
 

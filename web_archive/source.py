@@ -108,11 +108,11 @@ class ThreadView:
 
 
 def load_authorities(conn: sa.Connection) -> dict[int, AuthorityView]:
-    rows = conn.execute(sa.text("SELECT id, slug, name, url, tags FROM authority ORDER BY name"))
+    rows = conn.execute(sa.text("SELECT id, slug, name, url, tags FROM counterpart ORDER BY name"))
     return {r[0]: AuthorityView(r[0], r[1], r[2], r[3] or "", r[4] or "") for r in rows}
 
 
-ROW_COLUMNS = ("t.id, t.kind, t.title, t.state, t.awaiting_classification, t.authority_id, t.citizen_name,"
+ROW_COLUMNS = ("t.id, t.kind, t.title, t.state, t.awaiting_classification, t.counterpart_id, t.citizen_name,"
                " t.created_at, t.sent_at, t.last_activity_at, t.updated_at")
 
 
@@ -168,7 +168,7 @@ def waiting_sent_between(conn: sa.Connection, first: datetime, last: datetime) -
 
 def threads_of(conn: sa.Connection, authority_ids: Iterable[int]) -> set[int]:
     """Every thread addressed to one of these authorities (their name or address changed)."""
-    query = sa.text("SELECT id FROM thread WHERE authority_id IN :ids").bindparams(
+    query = sa.text("SELECT id FROM thread WHERE counterpart_id IN :ids").bindparams(
         sa.bindparam("ids", expanding=True))
     return {r[0] for batch in chunked(sorted(authority_ids), 900) for r in conn.execute(query, {"ids": batch})}
 
@@ -226,10 +226,10 @@ def load_threads(conn: sa.Connection, rows: dict[int, tuple], ids: list[int]) ->
 def letter_counts(conn: sa.Connection) -> list[tuple[int, int, int]]:
     """(authority_id, letters, letters with a reply) for representatives; never their content."""
     rows = conn.execute(sa.text(
-        "SELECT t.authority_id, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM thread_message m"
+        "SELECT t.counterpart_id, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM thread_message m"
         " WHERE m.thread_id = t.id AND m.direction = 'incoming' AND m.kind = 'reply') THEN 1 ELSE 0 END)"
         " FROM thread t WHERE t.kind = 'letter' AND t.hidden = :no AND t.state != 'awaiting_confirmation'"
-        " AND t.authority_id IS NOT NULL GROUP BY t.authority_id ORDER BY t.authority_id"), FLAGS)
+        " AND t.counterpart_id IS NOT NULL GROUP BY t.counterpart_id ORDER BY t.counterpart_id"), FLAGS)
     return [(r[0], r[1], r[2] or 0) for r in rows]
 
 

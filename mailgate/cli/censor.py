@@ -26,7 +26,7 @@ def censor_add(ctx: click.Context, pattern: str, regex: bool, replacement: str, 
                thread_id: int | None, note: str) -> None:
     """Add a rule and re-redact the threads it covers."""
     from processors.public_view import refresh_thread
-    from store.models import Authority, CensorRule, Thread
+    from store.models import CensorRule, Counterpart, Thread
 
     if regex:
         try:
@@ -37,18 +37,18 @@ def censor_add(ctx: click.Context, pattern: str, regex: bool, replacement: str, 
     with Session(context.engine) as session:
         authority = None
         if slug:
-            authority = session.exec(select(Authority).where(Authority.slug == slug)).first()
+            authority = session.exec(select(Counterpart).where(Counterpart.slug == slug)).first()
             if authority is None:
                 raise click.ClickException(f"--authority {slug!r}: no such authority")
         if thread_id is not None and session.get(Thread, thread_id) is None:
             raise click.ClickException(f"--thread {thread_id}: no such thread")
         session.add(CensorRule(pattern=pattern, is_regex=regex, replacement=replacement, note=note,
-                               authority_id=authority.id if authority else None, thread_id=thread_id))
+                               counterpart_id=authority.id if authority else None, thread_id=thread_id))
         query = select(Thread)
         if thread_id is not None:
             query = query.where(Thread.id == thread_id)
         elif authority is not None:
-            query = query.where(Thread.authority_id == authority.id)
+            query = query.where(Thread.counterpart_id == authority.id)
         threads = session.exec(query).all()
         for thread in threads:
             refresh_thread(session, context, thread)
@@ -66,7 +66,7 @@ def censor_list(ctx: click.Context) -> None:
     with Session(context.engine) as session:
         for rule in session.exec(select(CensorRule).order_by(CensorRule.id)):
             scope = (f"thread {rule.thread_id}" if rule.thread_id else
-                     f"authority {rule.authority_id}" if rule.authority_id else "everywhere")
+                     f"authority {rule.counterpart_id}" if rule.counterpart_id else "everywhere")
             click.echo(f"{rule.id}\t{'regex' if rule.is_regex else 'text'}\t{rule.pattern!r} → {rule.replacement}"
                        f"\t{scope}\t{rule.note}")
 

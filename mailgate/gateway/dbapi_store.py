@@ -22,9 +22,11 @@ from store.write_turns import Turn, open_turn
 
 _INBOUND_COLUMNS = ("received_at", "updated_at", "mail_from", "rcpt_to", "peer", "raw", "size", "state",
                     "attempts", "last_error")
-_THREAD_FACTS = ("SELECT thread.id, thread.title, thread.state, thread.who_may_post, authority.email "
-                 "FROM thread LEFT OUTER JOIN authority ON authority.id = thread.authority_id "
-                 "WHERE thread.id IN ({})")
+# One row per thread and counterpart (its own, and any it also went to: thread_counterpart).
+_THREAD_FACTS = ("SELECT thread.id, thread.title, thread.state, thread.who_may_post, counterpart.email "
+                 "FROM thread LEFT OUTER JOIN thread_counterpart party ON party.thread_id = thread.id "
+                 "LEFT OUTER JOIN counterpart ON counterpart.id = thread.counterpart_id "
+                 "OR counterpart.id = party.counterpart_id WHERE thread.id IN ({})")
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,8 @@ def _psycopg_json() -> Callable[[Any], Any]:
 
 
 class ThreadReader:
-    """Reads (id, title, state, who_may_post, authority email) of threads, for RCPT."""
+    """Reads (id, title, state, who_may_post, counterpart email) of threads, for RCPT: a row for each
+    counterpart of a thread."""
 
     def __init__(self, url: str):
         self.db = _Connection(url)

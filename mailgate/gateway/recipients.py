@@ -6,7 +6,7 @@ mailgate from ever sending backscatter to forged senders.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from store.addresses.book import AddressBook
@@ -37,7 +37,7 @@ class ThreadFacts:
     title: str
     state: str
     who_may_post: str
-    authority_domain: str | None
+    counterpart_domains: tuple[str, ...]  # the mail domains of the bodies the thread went to
 
 
 # How long RCPT trusts what it read about a thread. A thread closed less than this
@@ -52,7 +52,7 @@ class RecipientChecker:
 
     def __init__(self, addresses: AddressBook, read_threads: Callable[[tuple[int, ...]], list[tuple[Any, ...]]],
                  cache_seconds: float = CACHE_SECONDS, cache_size: int = 10_000):
-        """`read_threads(ids)` gives (id, title, state, who_may_post, authority email) rows
+        """`read_threads(ids)` gives (id, title, state, who_may_post, counterpart email) rows, one per counterpart
         (mailgate/gateway/dbapi_store.py's ThreadReader.facts)."""
         self.addresses = addresses
         self.read_threads = read_threads
@@ -102,7 +102,7 @@ class RecipientChecker:
         if route.name == RouteName.CONFIRM:
             return accept(route) if thread.state == "awaiting_confirmation" else refuse(
                 f"request {thread.id} is already confirmed; there is nothing to confirm at <{route.address}>")
-        closed = why_closed(thread.id, thread.title, thread.who_may_post, thread.state, thread.authority_domain,
+        closed = why_closed(thread.id, thread.title, thread.who_may_post, thread.state, thread.counterpart_domains,
                             route.name, mail_from)
         return refuse(closed) if closed else accept(route)
 
@@ -115,9 +115,13 @@ class RecipientChecker:
             return cached[1]
         if not load:
             return None
-        threads = [ThreadFacts(ident, title, state, who_may_post,
-                               email.rpartition("@")[2].lower() if email is not None else None)
-                   for ident, title, state, who_may_post, email in self.read_threads(candidates)]
+        by_id: dict[int, ThreadFacts] = {}
+        for ident, title, state, who_may_post, email in self.read_threads(candidates):
+            facts = by_id.setdefault(ident, ThreadFacts(ident, title, state, who_may_post, ()))
+            if email:
+                domain = email.rpartition("@")[2].lower()
+                by_id[ident] = replace(facts, counterpart_domains=facts.counterpart_domains + (domain,))
+        threads = list(by_id.values())
         if len(self._cache) >= self.cache_size:
             self._cache.clear()
         self._cache[candidates] = (now + self.cache_seconds, threads)

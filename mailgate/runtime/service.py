@@ -61,6 +61,7 @@ class Service:
         self.kinds = kinds or default_kinds()
         self.niceness = niceness
         self.context: Context | None = None
+        self.gateway: Gateway | None = None  # the one in this process, when there are no gateway processes
         self.sockets: dict[str, socket.socket] = {}
         self._worker: dramatiq.Worker | None = None
         self._gateways: GatewayProcesses | None = None
@@ -94,8 +95,8 @@ class Service:
         self._worker = dramatiq.Worker(broker, worker_threads=settings.worker_threads, worker_timeout=200)
         _in_a_thread_niced(self._worker.start, 0 if not self.niceness else self.niceness)
         started = threading.Event()
-        in_process = None if several else Gateway(gateway, queue, activity)
-        self._thread = threading.Thread(target=asyncio.run, args=(self._run(in_process, started),),
+        self.gateway = None if several else Gateway(gateway, queue, activity)
+        self._thread = threading.Thread(target=asyncio.run, args=(self._run(self.gateway, started),),
                                         name="service-loop", daemon=True)
         self._thread.start()
         if not started.wait(30):

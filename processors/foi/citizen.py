@@ -17,7 +17,7 @@ from processors.public_view import Redactor, fill_public_fields
 from processors.threads import latest_message_ids, record_incoming
 from processors.understanding import Understood
 from store.foi_states import classification
-from store.models import Authority, InboundMessage, Thread, ThreadMessage
+from store.models import Counterpart, InboundMessage, Thread, ThreadMessage
 
 STATUS_LINE = re.compile(r"^\s*status\s*[:=]\s*(?P<value>[\w -]+?)\s*$", re.IGNORECASE | re.MULTILINE)
 AUTH_FAILED = re.compile(r"\b(dkim|spf|dmarc)\s*=\s*(fail|softfail|permerror)\b", re.IGNORECASE)
@@ -72,7 +72,7 @@ def citizen_reply(session: Session, context: Context, thread: Thread, inbound: I
 
 def send_follow_up(session: Session, context: Context, thread: Thread, inbound: InboundMessage,
                    understood: Understood, text: str) -> None:
-    authority = session.get(Authority, thread.authority_id)
+    authority = session.get(Counterpart, thread.counterpart_id)
     in_reply_to, references = latest_message_ids(session, thread)
     request_address = context.addresses.authority_facing(thread.id)
     outbox = queue_mail(session, context, MailSpec(

@@ -10,7 +10,7 @@ from processors.context import Context
 from processors.foi.requests import thread_url
 from processors.mail_out import MailSpec, commit_and_send, queue_mail
 from store.foi_states import WAITING, due_dates
-from store.models import Authority, Thread
+from store.models import Counterpart, Thread
 
 UNCLASSIFIED_AFTER = timedelta(days=3)
 
@@ -38,7 +38,7 @@ def send_reminders(context: Context, now: datetime | None = None) -> int:
                                                                                 "rejected", "not_held")))).all()
         for thread in threads:
             for kind in reminders_due(thread, context.config, now):
-                authority = session.get(Authority, thread.authority_id)
+                authority = session.get(Counterpart, thread.counterpart_id)
                 overdue_on, very_overdue_on = due_dates((thread.sent_at or now).date(), context.config.country,
                                                         context.config.response_days,
                                                         context.config.very_overdue_days)

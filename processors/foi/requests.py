@@ -9,8 +9,9 @@ from processors.context import Context
 from processors.mail_out import MailSpec, queue_mail
 from processors.public_view import Redactor, fill_public_fields
 from processors.understanding import Understood
+from store.addresses.routes import RouteName
 from store.foi_states import AWAITING_CONFIRMATION
-from store.models import Authority, InboundMessage, Thread, ThreadMessage
+from store.models import Counterpart, InboundMessage, Thread, ThreadMessage
 from store.public_urls import public_url, thread_path
 
 
@@ -18,8 +19,8 @@ class RequestError(ValueError):
     """A request that cannot be made; the message says what to fix."""
 
 
-def close_authorities(session: Session, slug: str, limit: int = 5) -> list[Authority]:
-    authorities = session.exec(select(Authority)).all()
+def close_authorities(session: Session, slug: str, limit: int = 5) -> list[Counterpart]:
+    authorities = session.exec(select(Counterpart)).all()
     by_slug = {a.slug: a for a in authorities}
     names = {a.name.lower(): a for a in authorities}
     matches = difflib.get_close_matches(slug, list(by_slug), n=limit, cutoff=0.5)
@@ -42,11 +43,11 @@ def new_request_by_email(session: Session, context: Context, inbound: InboundMes
     citizen = understood.from_address
     if not citizen:
         return "new request without a usable From address; nothing to answer"
-    authority = session.exec(select(Authority).where(Authority.slug == slug)).first()
+    authority = session.exec(select(Counterpart).where(Counterpart.slug == slug)).first()
     if authority is None:
         queue_mail(session, context, MailSpec(
             dedupe_key=f"unknown-authority:{inbound.id}", kind="foi_unknown_authority", to=citizen,
-            from_address=f"foi@{context.config.domain}", from_name=context.config.service_name,
+            from_address=context.addresses.service(RouteName.GENERAL, "foi"), from_name=context.config.service_name,
             values={"slug": slug, "matches": close_authorities(session, slug), "subject": understood.subject},
             in_reply_to=f"<{understood.message_id}>" if understood.message_id else None))
         return f"no authority {slug!r}; suggested close matches to {citizen}"
@@ -55,7 +56,7 @@ def new_request_by_email(session: Session, context: Context, inbound: InboundMes
                                                  Thread.citizen_email == citizen)).first()
     thread = existing or Thread(kind="foi", title=understood.subject.strip() or "(no title)",
                                 body=understood.new_text.strip(), state=AWAITING_CONFIRMATION, public=False,
-                                authority_id=authority.id, citizen_name=understood.from_name or citizen.split("@")[0],
+                                counterpart_id=authority.id, citizen_name=understood.from_name or citizen.split("@")[0],
                                 citizen_email=citizen)
     session.add(thread)
     session.flush()
@@ -82,7 +83,7 @@ def confirm_by_email(session: Session, context: Context, thread: Thread, underst
 def create_confirmed(session: Session, context: Context, *, authority_slug: str, name: str, email: str,
                      title: str, body: str) -> Thread:
     """The operator's `mailgate foi new`: a request that needs no confirmation."""
-    authority = session.exec(select(Authority).where(Authority.slug == authority_slug)).first()
+    authority = session.exec(select(Counterpart).where(Counterpart.slug == authority_slug)).first()
     if authority is None:
         close = ", ".join(a.slug for a in close_authorities(session, authority_slug)) or "none"
         raise RequestError(f"no authority with slug {authority_slug!r} (close matches: {close}); "
@@ -92,7 +93,7 @@ def create_confirmed(session: Session, context: Context, *, authority_slug: str,
     if not title.strip() or not body.strip():
         raise RequestError("a request needs a non-empty --title and --body-file")
     thread = Thread(kind="foi", title=title.strip(), body=body.strip(), state=AWAITING_CONFIRMATION,
-                    public=False, authority_id=authority.id, citizen_name=name.strip(), citizen_email=email.strip())
+                    public=False, counterpart_id=authority.id, citizen_name=name.strip(), citizen_email=email.strip())
     session.add(thread)
     session.flush()
     send_request(session, context, thread)
@@ -101,7 +102,7 @@ def create_confirmed(session: Session, context: Context, *, authority_slug: str,
 
 def send_request(session: Session, context: Context, thread: Thread) -> None:
     """Confirmed: publish the thread and mail the request to the authority from its address."""
-    authority = session.get(Authority, thread.authority_id)
+    authority = session.get(Counterpart, thread.counterpart_id)
     now = context.clock.now()
     thread.state, thread.public = "waiting_response", True
     thread.confirmed_at = thread.sent_at = thread.last_activity_at = now

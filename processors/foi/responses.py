@@ -8,7 +8,7 @@ from processors.foi.requests import thread_url
 from processors.mail_out import MailSpec, queue_mail
 from processors.threads import record_incoming
 from processors.understanding import Understood
-from store.models import Authority, InboundMessage, Thread, ThreadMessage
+from store.models import Counterpart, InboundMessage, Thread, ThreadMessage
 
 
 def receive_response(session: Session, context: Context, thread: Thread, inbound: InboundMessage,
@@ -27,7 +27,7 @@ def receive_response(session: Session, context: Context, thread: Thread, inbound
 
 
 def notify_citizen_of_response(session: Session, context: Context, thread: Thread, message: ThreadMessage) -> None:
-    authority = session.get(Authority, thread.authority_id) if thread.authority_id else None
+    authority = session.get(Counterpart, thread.counterpart_id) if thread.counterpart_id else None
     queue_mail(session, context, MailSpec(
         dedupe_key=f"response:{message.id}", kind="foi_response", to=thread.citizen_email, thread_id=thread.id,
         from_address=context.addresses.citizen_facing(thread.id), from_name=context.config.service_name,
@@ -37,7 +37,7 @@ def notify_citizen_of_response(session: Session, context: Context, thread: Threa
 def tell_citizen_delivery_failed(session: Session, context: Context, thread: Thread, key: str,
                                  status: str | None) -> None:
     thread.state = "error_message"
-    authority = session.get(Authority, thread.authority_id) if thread.authority_id else None
+    authority = session.get(Counterpart, thread.counterpart_id) if thread.counterpart_id else None
     queue_mail(session, context, MailSpec(
         dedupe_key=f"bounced:{key}", kind="foi_bounced", to=thread.citizen_email, thread_id=thread.id,
         from_address=context.addresses.citizen_facing(thread.id), from_name=context.config.service_name,

@@ -6,7 +6,7 @@ from store.addresses.routes import RouteName
 from store.states import WhoMayPost
 
 
-def why_closed(thread_id: int, title: str, who_may_post: str, state: str, authority_domain: str | None,
+def why_closed(thread_id: int, title: str, who_may_post: str, state: str, counterpart_domains: tuple[str, ...],
                route_name: str, mail_from: str) -> str | None:
     """Why this sender may not write into this thread now, or None. The one rule, asked at
     RCPT (to refuse) and again in processing (to hold what was accepted just before a close)."""
@@ -17,9 +17,9 @@ def why_closed(thread_id: int, title: str, who_may_post: str, state: str, author
                 "the service's general address if you need to reach us")
     if who_may_post == WhoMayPost.AUTHORITY_ONLY and route_name == RouteName.THREAD_AUTHORITY:
         sender_domain = mail_from.rpartition("@")[2].lower()
-        if authority_domain is None or not same_organisation(sender_domain, authority_domain):
+        if not any(same_organisation(sender_domain, domain) for domain in counterpart_domains):
             return (f"request {thread_id} ({title!r}) has been quiet for a long time and now only accepts "
-                    "replies from the authority's own mail domain")
+                    "replies from the mail domain of the authority (or other body) it was sent to")
     return None
 
 

@@ -13,7 +13,7 @@ from mailgate.runtime.settings import Settings
 from store.blobs import put_blob
 from store.db import make_engine
 from store.migrate import upgrade
-from store.models import Attachment, Authority, HeldMessage, InboundMessage, Thread, ThreadMessage
+from store.models import Attachment, Counterpart, HeldMessage, InboundMessage, Thread, ThreadMessage
 
 DOMAIN = "archive.test"
 TODAY = date(2026, 3, 2)
@@ -64,15 +64,15 @@ class Store:
         return rows[0] if len(rows) == 1 else rows
 
     def populate(self) -> Store:
-        camden = self.add(Authority(slug="camden", name="Camden Council", email="foi@camden.example",
+        camden = self.add(Counterpart(slug="camden", name="Camden Council", email="foi@camden.example",
                                     url="https://camden.example/", tags="council"))
-        evil = self.add(Authority(slug="evil", name='Evil <b>Authority</b>', email="x@evil.example",
+        evil = self.add(Counterpart(slug="evil", name='Evil <b>Authority</b>', email="x@evil.example",
                                   url="javascript:alert(9)"))
-        mp = self.add(Authority(slug="jo-mp", name="Jo Bloggs MP", email="jo.mp@parliament.example", tags="mp"))
+        mp = self.add(Counterpart(slug="jo-mp", name="Jo Bloggs MP", email="jo.mp@parliament.example", tags="mp"))
         self.ids.update(camden=camden.id, evil=evil.id, mp=mp.id)
 
         foi = self.add(Thread(kind="foi", title="Pothole repair budget 2025", state="waiting_response",
-                              authority_id=camden.id, citizen_name="Jo Citizen",
+                              counterpart_id=camden.id, citizen_name="Jo Citizen",
                               citizen_email="jo@citizen.secret.example", created_at=when(61), sent_at=when(60),
                               last_activity_at=when(3)))
         self.ids["foi"] = foi.id
@@ -99,7 +99,7 @@ class Store:
                         html_file=html_file.id)
 
         hostile = self.add(Thread(kind="foi", title="Hostile " + HOSTILE, state="successful",
-                                  authority_id=evil.id, citizen_name="<i>Mallory</i>",
+                                  counterpart_id=evil.id, citizen_name="<i>Mallory</i>",
                                   citizen_email="mallory@evil.example", created_at=when(40), sent_at=when(40),
                                   last_activity_at=when(30)))
         self.ids["hostile"] = hostile.id
@@ -107,20 +107,20 @@ class Store:
                          subject=HOSTILE))
 
         fresh = self.add(Thread(kind="foi", title="Library opening hours", state="waiting_response",
-                                authority_id=camden.id, citizen_name="Sam", citizen_email="sam@private.example",
+                                counterpart_id=camden.id, citizen_name="Sam", citizen_email="sam@private.example",
                                 created_at=when(2), sent_at=when(2), last_activity_at=when(2)))
         self.ids["fresh"] = fresh.id
         self.add(message(fresh, 58, "outgoing", "request", "When is the library open?"))
 
         classify = self.add(Thread(kind="foi", title="Tree felling policy", state="waiting_response",
-                                   awaiting_classification=True, authority_id=camden.id,
+                                   awaiting_classification=True, counterpart_id=camden.id,
                                    created_at=when(20), sent_at=when(20), last_activity_at=when(10)))
         self.ids["classify"] = classify.id
         self.add(message(classify, 40, "outgoing", "request", "Please send the tree policy."))
         self.add(message(classify, 50, "incoming", "reply", "Attached is our policy."))
 
         report = self.add(Thread(kind="report", title="Broken streetlight on High Street", state="confirmed",
-                                 authority_id=camden.id, citizen_name="Pat", citizen_email="pat@private.example",
+                                 counterpart_id=camden.id, citizen_name="Pat", citizen_email="pat@private.example",
                                  created_at=when(5), sent_at=when(5), last_activity_at=when(4)))
         self.ids["report"] = report.id
         self.add(message(report, 55, "outgoing", "request", "The light at number 12 is out."))
@@ -128,12 +128,12 @@ class Store:
 
         for title, extra in (("HIDDEN-THREAD", {"hidden": True}), ("NOT-PUBLIC-THREAD", {"public": False}),
                              ("UNCONFIRMED-THREAD", {"state": "awaiting_confirmation"})):
-            row = self.add(Thread(kind="foi", title=title, authority_id=camden.id,
+            row = self.add(Thread(kind="foi", title=title, counterpart_id=camden.id,
                                   state=extra.pop("state", "waiting_response"), **extra))
             self.add(message(row, 30, "outgoing", "request", title + " body"))
             self.ids[title] = row.id
         for n, replied in enumerate((True, True, False)):
-            letter = self.add(Thread(kind="letter", title=f"LETTER-CONTENT {n}", state="sent", authority_id=mp.id,
+            letter = self.add(Thread(kind="letter", title=f"LETTER-CONTENT {n}", state="sent", counterpart_id=mp.id,
                                      citizen_email="voter@private.example"))
             self.add(message(letter, 10, "outgoing", "request", "LETTER-CONTENT dear MP"))
             if replied:

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from store.models import Attachment, Authority, ThreadMessage
+from store.models import Attachment, Counterpart, ThreadMessage
 from tests.archive.conftest import TODAY
 from web_archive import build as build_module
 from web_archive.build import build_site
@@ -49,7 +49,7 @@ def test_releasing_a_file_is_picked_up(store, site):
 
 def test_renaming_an_authority_rerenders_its_threads_only(store, site):
     with Session(store.engine) as session:
-        session.get(Authority, store.ids["evil"]).name = "Renamed Authority"
+        session.get(Counterpart, store.ids["evil"]).name = "Renamed Authority"
         session.commit()
     report = build(store, site)
     assert report.rendered == 1

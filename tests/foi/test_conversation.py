@@ -15,7 +15,7 @@ import pytest
 from sqlmodel import Session, select
 
 from mailgate.gateway.recipients import CACHE_SECONDS
-from store.models import Authority, HeldMessage, Thread, ThreadMessage
+from store.models import Counterpart, HeldMessage, Thread, ThreadMessage
 from store.states import WhoMayPost
 from tests.conftest import DATA
 from tests.harness import fill_template, import_sample_authorities
@@ -165,4 +165,4 @@ def test_unknown_authority_gets_close_matches(service, relay):
     assert "foi-borsetshire-council@" + domain in answer.text
     with Session(service.context.engine) as session:
         assert session.exec(select(Thread)).all() == []
-        assert session.exec(select(Authority)).first() is not None
+        assert session.exec(select(Counterpart)).first() is not None

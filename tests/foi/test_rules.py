@@ -10,7 +10,7 @@ from processors.foi.reminders import send_reminders
 from processors.holding_pen import HoldingPenError, assign, reject
 from processors.periodic import age_threads
 from store.foi_states import add_working_days, display_state
-from store.models import HeldMessage, Thread, ThreadMessage
+from store.models import Counterpart, HeldMessage, Thread, ThreadCounterpart, ThreadMessage
 from store.states import WhoMayPost
 from tests.conftest import DATA
 from tests.harness import fill_template, import_sample_authorities, make_request
@@ -157,8 +157,28 @@ def test_authority_only_threads_refuse_other_senders_at_rcpt(service):
     address = service.context.addresses.authority_facing(thread.id)
     with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
         service.send(b"Subject: spam\r\n\r\nspam\r\n", "spammer@spam.example", [address])
-    assert b"only accepts replies from the authority" in refused.value.recipients[address][1]
+    assert b"only accepts replies from the mail domain of the authority" in refused.value.recipients[address][1]
     assert service.send(b"Subject: late\r\n\r\nLate answer.\r\n", "clerk@ambridge-parish.example", [address]) == {}
+
+
+def test_a_thread_that_went_to_two_bodies_takes_replies_from_either(service):
+    import smtplib
+
+    thread = make_thread(service, who_may_post=WhoMayPost.AUTHORITY_ONLY)
+    with Session(service.context.engine) as session:
+        county = Counterpart(slug="borsetshire-county", name="Borsetshire County Council",
+                             email="highways@borsetshire-county.example")
+        session.add(county)
+        session.flush()
+        session.add(ThreadCounterpart(thread_id=thread.id, counterpart_id=county.id))
+        session.commit()
+    address = service.context.addresses.authority_facing(thread.id)
+    assert service.send(b"Subject: Re\r\n\r\nThe county answers.\r\n", "roads@mail.borsetshire-county.example",
+                        [address]) == {}
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        service.send(b"Subject: spam\r\n\r\nspam\r\n", "spammer@spam.example", [address])
+    service.wait_idle()
+    assert "The county answers." in messages(service, thread.id)[-1].public_body  # processing agrees with RCPT
 
 
 def test_an_operator_assigns_or_rejects_held_mail(service, relay):

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from mailgate.gateway.dbapi_store import InboundWriter, Received, ThreadReader
 from store.db import make_engine
 from store.migrate import upgrade
-from store.models import Authority, InboundMessage, Thread
+from store.models import Counterpart, InboundMessage, Thread
 from store.states import InboundState, WhoMayPost
 
 
@@ -52,10 +52,10 @@ def test_rcpt_reads_thread_facts_with_the_authority_email(store_url):
     engine = make_engine(store_url)
     try:
         with Session(engine) as session:
-            authority = Authority(slug="council", name="Council", email="foi@council.example")
+            authority = Counterpart(slug="council", name="Council", email="foi@council.example")
             session.add(authority)
             session.flush()
-            with_authority = Thread(title="Verges", state="waiting_response", authority_id=authority.id,
+            with_authority = Thread(title="Verges", state="waiting_response", counterpart_id=authority.id,
                                     who_may_post=WhoMayPost.AUTHORITY_ONLY)
             without = Thread(title="Letter", state="sent")
             session.add_all([with_authority, without])

@@ -12,7 +12,7 @@ from sqlmodel import Session, SQLModel, select
 
 import store.models
 from store.migrate import upgrade
-from store.models import ThreadMessage
+from store.models import Counterpart, Thread, ThreadMessage
 from tests.harness import LiveService
 
 
@@ -51,10 +51,12 @@ def store_at_0004(url: str) -> None:
         insert = lambda sql, **values: connection.execute(  # noqa: E731
             sa.text(sql).bindparams(*(sa.bindparam(k, type_=date) for k, v in values.items()
                                       if isinstance(v, datetime))), values)
-        insert("INSERT INTO thread (id, kind, title, body, state, public, hidden, who_may_post, citizen_name,"
-               " citizen_email, awaiting_classification, created_at, sent_at, last_activity_at, updated_at,"
-               " reminded) VALUES (900, 'foi', 'Old', '', 'waiting_response', true, false, 'anybody', 'Sam',"
-               " 'sam@old.example', false, :t, :t, :t, :t, '[]')", t=T_REQUEST)
+        insert("INSERT INTO authority (id, slug, name, email, tags, country, url, updated_at) VALUES (900,"
+               " 'old-council', 'Old Council', 'a@old.example', '', 'GB', '', :t)", t=T_REQUEST)
+        insert("INSERT INTO thread (id, kind, title, body, state, public, hidden, who_may_post, authority_id,"
+               " citizen_name, citizen_email, awaiting_classification, created_at, sent_at, last_activity_at,"
+               " updated_at, reminded) VALUES (900, 'foi', 'Old', '', 'waiting_response', true, false, 'anybody',"
+               " 900, 'Sam', 'sam@old.example', false, :t, :t, :t, :t, '[]')", t=T_REQUEST)
         insert("INSERT INTO outbox (id, dedupe_key, kind, thread_id, to_address, from_address, envelope_from,"
                " message_id_header, subject, raw, state, attempts, next_attempt_at, last_error, created_at)"
                " VALUES (900, 'request:900', 'foi_request', 900, 'a@old.example', 'r@foi.test', '', '<o@foi.test>',"
@@ -82,7 +84,7 @@ def old_settings(make_settings, backend, relay):
     return settings
 
 
-def test_arrival_times_are_back_filled(old_settings):
+def test_arrival_times_and_counterparts_are_carried_forward(old_settings):
     upgrade(old_settings.sqlalchemy_url)
     engine = sa.create_engine(old_settings.sqlalchemy_url)
     with Session(engine) as session:
@@ -91,6 +93,8 @@ def test_arrival_times_are_back_filled(old_settings):
         assert (request.id, request.arrived_at) == (900, T_REQUEST)   # the outbox row's creation
         assert (reply.id, reply.arrived_at) == (901, T_REPLY)         # the inbound row's arrival
         assert reply.sent_at == T_REPLY - timedelta(days=365)         # the sender's date, kept
+        thread = session.get(Thread, 900)                              # the authority is its counterpart now
+        assert session.get(Counterpart, thread.counterpart_id).slug == "old-council"
     engine.dispose()
     assert drift(old_settings.sqlalchemy_url) == []
 
