@@ -29,6 +29,8 @@ class RouteName(StrEnum):
 
 
 TOKEN = r"[0-9a-z]{6,14}"  # tokens are 10 characters; a few more or fewer still reach the typo check
+# Ids are bounded before any work is done on them: a trillion threads, or a typo's worth longer.
+ID = r"[1-9]\d{0,12}"
 SLUG = r"[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?"
 
 
@@ -51,7 +53,7 @@ class RoutePattern:
         if self.mailboxes:
             body = "(?P<mailbox>" + "|".join(map(re.escape, self.mailboxes)) + ")"
         elif self.purpose:
-            body = rf"{re.escape(self.prefix)}-(?P<{self.param}>\d+)-(?P<token>{TOKEN})"
+            body = rf"{re.escape(self.prefix)}-(?P<{self.param}>{ID})-(?P<token>{TOKEN})"
         else:
             body = rf"{re.escape(self.prefix)}-(?P<{self.param}>{SLUG})"
         return re.compile(body + r"\Z", re.IGNORECASE)
@@ -174,5 +176,6 @@ def why_unresolved(address: str, domain: str) -> str:
     if not local or not address_domain:
         return f"<{address}> is not a complete email address"
     if address_domain != domain.lower():
-        return f"mailgate only receives mail for @{domain}, not @{address_domain} (no relaying)"
-    return f"there is no mailbox called {local!r} at {domain}"
+        return f"mailgate only receives mail for @{domain}, not @{address_domain[:80]} (no relaying)"
+    shown = local if len(local) <= 64 else local[:40] + "..."  # an SMTP reply line has 512 octets at most
+    return f"there is no mailbox called {shown!r} at {domain}"

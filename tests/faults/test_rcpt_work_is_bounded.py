@@ -33,7 +33,6 @@ def hmacs(monkeypatch):
     return counted
 
 
-@pytest.mark.xfail(strict=True, reason="ids are unbounded and the typo search tries every variant")
 @pytest.mark.parametrize("ident", ["9" * 12, "1" * 40, "1" * 440])
 def test_the_typo_search_costs_a_fixed_small_number_of_hmacs(hmacs, ident):
     book = AddressBook(domain=DOMAIN, secret=b"s")
@@ -41,7 +40,6 @@ def test_the_typo_search_costs_a_fixed_small_number_of_hmacs(hmacs, ident):
     assert 0 < len(hmacs) <= AT_MOST_HMACS
 
 
-@pytest.mark.xfail(strict=True, reason="ids are unbounded and the typo search tries every variant")
 def test_a_huge_id_is_refused_before_any_token_work(service, hmacs):
     address = f"request-{'1' * 440}-abcdefghjk@{service.settings.domain}"
     with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
@@ -51,10 +49,10 @@ def test_a_huge_id_is_refused_before_any_token_work(service, hmacs):
     assert hmacs == []
 
 
-@pytest.mark.xfail(strict=True, reason="the typo search runs on the event loop")
 def test_no_typo_search_on_the_event_loop(service, hmacs):
-    """`check_without_store` is what the event loop runs: a mistyped token must go to the thread pool."""
+    """`check_without_store` is what the event loop runs: a mistyped token goes to the thread pool."""
     checker = service.service.gateway.handler.checker
     address = service.context.addresses.authority_facing(1).replace("request-1-", "request-1-x")
+    hmacs.clear()  # making the address took one
     assert checker.check_without_store(address, "clerk@example.org") is None
-    assert len(hmacs) <= 1
+    assert len(hmacs) == 1  # the token's own check, and no search
