@@ -334,7 +334,9 @@ def messages_and_commits(log: Path) -> tuple[int, int]:
 
 
 def mailgate(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([str(MAILGATE), *args], env=env, capture_output=True, text=True)
+    # Run from its home, not from this checkout: `python -m` (the gateway processes) puts the
+    # working directory first on sys.path, which would load this checkout's code instead.
+    done = subprocess.run([str(MAILGATE), *args], env=env, capture_output=True, text=True, cwd=env["MAILGATE_HOME"])
     if done.returncode:
         raise SystemExit(f"mailgate {' '.join(args)} failed:\n{done.stderr}")
     return done.stdout
@@ -399,7 +401,7 @@ def run_mailgate(args, home: Path) -> tuple[Run, dict]:
     env["MAILGATE_SMTP"] = f"127.0.0.1:{port}"
     log = home / "serve.log"
     with open(log, "wb") as log_file:
-        process = subprocess.Popen([str(MAILGATE), "serve"], env=env, stdout=log_file, stderr=log_file,
+        process = subprocess.Popen([str(MAILGATE), "serve"], env=env, stdout=log_file, stderr=log_file, cwd=home,
                                    start_new_session=True)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from mailgate.runtime.settings import load_settings

@@ -6,6 +6,7 @@ auto-generated` unless a person wrote it (a request or follow-up).
 """
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -61,14 +62,33 @@ def queue_mail(session: Session, context: Context, spec: MailSpec) -> Outbox:
     return row
 
 
+# Line breaks and other control characters: in a header value they would end the header (or
+# the whole header block) early and let a stranger's text write headers of its own.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def one_line(text: str) -> str:
+    r"""The one builder of header text: control characters, line breaks first, folded to a space.
+
+    >>> one_line("Jo\r\n\r\nBcc: x@evil.example")
+    'Jo Bcc: x@evil.example'
+    """
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def has_line_break(text: str) -> bool:
+    return bool(_CONTROL.search(text))
+
+
 def _build(spec: MailSpec, subject: str, body: str, message_id: str, now: datetime) -> bytes:
     # The compat32 classes build the same RFC 5322 bytes as EmailMessage at a
     # seventh of the cost, which matters at one or two mails per inbound message.
     message = MIMEText(body, "plain", _UTF8_QP)
-    message["From"] = formataddr((spec.from_name, spec.from_address), charset="utf-8")
-    message["To"] = spec.to
+    subject = one_line(subject)
+    message["From"] = formataddr((one_line(spec.from_name), one_line(spec.from_address)), charset="utf-8")
+    message["To"] = one_line(spec.to)
     if spec.reply_to:
-        message["Reply-To"] = spec.reply_to
+        message["Reply-To"] = one_line(spec.reply_to)
     message["Subject"] = Header(subject, "utf-8") if not subject.isascii() else subject
     message["Date"] = format_datetime(now)
     message["Message-ID"] = message_id

@@ -1,6 +1,7 @@
 """Atom feeds: the whole site, each authority, each thread. Text content only, names but never addresses."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -8,6 +9,17 @@ from store.public_urls import thread_path
 from web_archive.pages import MESSAGE_MARKS, Site
 from web_archive.source import ThreadView
 from web_archive.summary import Summary
+
+# What XML 1.0 cannot carry at all, escaped or not: a subject holding one made the whole feed invalid.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(text: str) -> str:
+    """
+    >>> xml_text("Re: \x1b[31mred\x0c")
+    'Re: \ufffd[31mred\ufffd'
+    """
+    return _NOT_XML.sub("\ufffd", text)
 
 
 @dataclass
@@ -45,5 +57,6 @@ def summaries_feed(site: Site, title: str, items: Sequence[Summary], relative_fo
 
 
 def _feed(site: Site, title: str, feed_id: str, self_url: str, page_url: str, updated: str, entries) -> str:
-    return site.render("feed.xml", "", title=title, feed_id=feed_id, self_url=self_url, page_url=page_url,
+    entries = [Entry(xml_text(e.title), e.id, e.url, e.updated, xml_text(e.author), xml_text(e.text)) for e in entries]
+    return site.render("feed.xml", "", title=xml_text(title), feed_id=feed_id, self_url=self_url, page_url=page_url,
                        updated=updated, entries=entries)

@@ -6,7 +6,7 @@ import json
 import click
 from sqlmodel import Session
 
-from mailgate.cli.support import context_of
+from mailgate.cli.support import context_of, printable
 
 
 @click.group("holding-pen")
@@ -40,10 +40,12 @@ def holding_pen_list(ctx: click.Context, as_json: bool, include_resolved: bool) 
     if not rows:
         click.echo("the holding pen is empty")
     for row in rows:
+        row = {key: printable(value) if isinstance(value, str) else value for key, value in row.items()}
         click.echo(f"#{row['id']} {row['received_at'][:16]} from {row['from']} to {row['recipient']}\n"
                    f"   subject: {row['subject']}\n   why: {row['reason']}")
         for suggestion in row["suggestions"]:
-            click.echo(f"   maybe thread {suggestion['thread_id']} ({suggestion['title']}): {suggestion['why']}")
+            click.echo(f"   maybe thread {suggestion['thread_id']} ({printable(suggestion['title'])}): "
+                       f"{printable(suggestion['why'])}")
 
 
 @holding_pen.command("assign")

@@ -67,21 +67,50 @@ class StoreWriter:
             try:
                 rows = [received for received, _ in batch]
                 ids = await loop.run_in_executor(self._committer, self.inserter.insert, rows)
-            except Exception as exc:  # the store is down or full: every waiter answers 451
-                log.error("could not store %d inbound message(s): %s", len(batch), exc)
-                for _, future in batch:
+            except Exception as exc:
+                if len(batch) == 1:  # the store is down or full, or this row is bad: its sender gets 451
+                    log.error("could not store an inbound message: %s", exc)
+                    if not batch[0][1].done():
+                        batch[0][1].set_exception(exc)
+                    continue
+                # One bad row must not fail the others: each again, alone.
+                ids = await self._one_by_one(batch)
+                if not ids:
+                    continue
+            else:
+                for (_, future), inbound_id in zip(batch, ids, strict=True):  # one id per row
                     if not future.done():
-                        future.set_exception(exc)
-                continue
+                        future.set_result(inbound_id)
             self.batches += 1
             self.messages += len(ids)
-            for (_, future), inbound_id in zip(batch, ids, strict=False):  # one id per row
-                if not future.done():
-                    future.set_result(inbound_id)
             if self.on_commit:
                 self.on_commit()
             if self._enqueuer:
                 loop.run_in_executor(self._enqueuer, self._after_commit, ids)
+
+    async def _one_by_one(self, batch: list[tuple[Received, asyncio.Future[int]]]) -> list[int]:
+        """Commit each row of a failed batch on its own; the ids of those that made it. Two
+        failures in a row mean the store itself is down: the rest answer 451 without trying."""
+        loop = asyncio.get_running_loop()
+        ids: list[int] = []
+        failures: list[Exception] = []
+        for received, future in batch:
+            try:
+                if len(failures) >= 2:
+                    raise failures[-1]
+                [inbound_id] = await loop.run_in_executor(self._committer, self.inserter.insert, [received])
+            except Exception as exc:
+                if not failures or exc is not failures[-1]:
+                    log.error("could not store an inbound message from <%s>: %s", received.mail_from[:100], exc)
+                failures.append(exc)
+                if not future.done():
+                    future.set_exception(exc)
+                continue
+            failures.clear()
+            ids.append(inbound_id)
+            if not future.done():
+                future.set_result(inbound_id)
+        return ids
 
     def _after_commit(self, ids: list[int]) -> None:
         assert self.after_commit is not None  # only run when there is one

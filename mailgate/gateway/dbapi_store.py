@@ -18,6 +18,7 @@ from typing import Any, Callable
 import store.clock
 from store.sqlite_file import BUSY_TIMEOUT_MS, apply_pragmas, database_path
 from store.states import InboundState
+from store.text import clean_text
 from store.write_turns import Turn, open_turn
 
 _INBOUND_COLUMNS = ("received_at", "updated_at", "mail_from", "rcpt_to", "peer", "raw", "size", "state",
@@ -126,9 +127,10 @@ class InboundWriter:
         ids: list[int] = []
         try:
             for received in batch:  # the DBAPIs' executemany cannot give back the ids
-                cursor.execute(self.sql, (when, when, received.mail_from, as_json(received.rcpt_to),
-                                          received.peer, received.raw, len(received.raw), InboundState.RECEIVED,
-                                          0, ""))
+                cursor.execute(self.sql, (when, when, clean_text(received.mail_from),
+                                          as_json([clean_text(r) for r in received.rcpt_to]),
+                                          clean_text(received.peer), received.raw, len(received.raw),
+                                          InboundState.RECEIVED, 0, ""))
                 ids.append(cursor.lastrowid if self.db.sqlite else cursor.fetchone()[0])
         finally:
             cursor.close()

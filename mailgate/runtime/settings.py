@@ -130,14 +130,6 @@ class Settings(BaseSettings):
     def extra_phone_patterns(self) -> list[str]:
         return [p for p in self.phone_patterns.split(";;") if p.strip()]
 
-    @property
-    def outbox_maildir(self) -> Path:
-        return self.home / "outbox"
-
-    @property
-    def blob_dir(self) -> Path:
-        return self.home / "blobs"
-
     def masked(self) -> dict[str, str]:
         """Effective settings as MAILGATE_* strings, secrets and passwords hidden."""
         shown = {}

@@ -6,7 +6,7 @@ import difflib
 from sqlmodel import Session, select
 
 from processors.context import Context
-from processors.mail_out import MailSpec, queue_mail
+from processors.mail_out import MailSpec, has_line_break, one_line, queue_mail
 from processors.public_view import Redactor, fill_public_fields
 from processors.understanding import Understood
 from store.addresses.routes import RouteName
@@ -54,9 +54,9 @@ def new_request_by_email(session: Session, context: Context, inbound: InboundMes
     existing = session.exec(select(Thread).where(Thread.kind == "foi", Thread.state == AWAITING_CONFIRMATION,
                                                  Thread.body == understood.new_text,
                                                  Thread.citizen_email == citizen)).first()
-    thread = existing or Thread(kind="foi", title=understood.subject.strip() or "(no title)",
+    thread = existing or Thread(kind="foi", title=one_line(understood.subject) or "(no title)",
                                 body=understood.new_text.strip(), state=AWAITING_CONFIRMATION, public=False,
-                                counterpart_id=authority.id, citizen_name=understood.from_name or citizen.split("@")[0],
+                                counterpart_id=authority.id, citizen_name=one_line(understood.from_name) or citizen.split("@")[0],
                                 citizen_email=citizen)
     session.add(thread)
     session.flush()
@@ -92,6 +92,10 @@ def create_confirmed(session: Session, context: Context, *, authority_slug: str,
         raise RequestError(f"--email {email!r} is not an email address")
     if not title.strip() or not body.strip():
         raise RequestError("a request needs a non-empty --title and --body-file")
+    for option, value in (("--name", name), ("--title", title), ("--email", email)):
+        if has_line_break(value):
+            raise RequestError(f"{option} {value!r} contains a line break or another control character; "
+                               "it becomes a mail header, so it must be one line")
     thread = Thread(kind="foi", title=title.strip(), body=body.strip(), state=AWAITING_CONFIRMATION,
                     public=False, counterpart_id=authority.id, citizen_name=name.strip(), citizen_email=email.strip())
     session.add(thread)

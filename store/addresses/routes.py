@@ -30,7 +30,7 @@ class RouteName(StrEnum):
 
 TOKEN = r"[0-9a-z]{6,14}"  # tokens are 10 characters; a few more or fewer still reach the typo check
 # Ids are bounded before any work is done on them: a trillion threads, or a typo's worth longer.
-ID = r"[1-9]\d{0,12}"
+ID = r"\d{1,13}"
 SLUG = r"[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?"
 
 

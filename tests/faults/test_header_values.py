@@ -16,7 +16,6 @@ from tests.spine.test_cli import SAMPLE, cli  # noqa: F401  (the fixture)
 ESSENTIAL = ("From", "To", "Subject", "Date", "Message-ID")
 
 
-@pytest.mark.xfail(strict=True, reason="a line break in --name or --title crashes the command")
 @pytest.mark.parametrize("option, value", [("--name", "Jo\r\n\r\nBcc: everyone@example.org"),
                                             ("--title", "Budget\nX-Injected: yes")])
 def test_the_cli_refuses_a_line_break_and_names_the_option(cli, tmp_path, option, value):  # noqa: F811
