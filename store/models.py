@@ -128,7 +128,7 @@ class ThreadMessage(SQLModel, table=True):
     inbound_id: Optional[int] = Field(default=None, foreign_key="inbound_message.id", index=True)
     outbox_id: Optional[int] = Field(default=None, foreign_key="outbox.id", unique=True)
     direction: str = Field(max_length=10)  # incoming | outgoing
-    kind: str = Field(max_length=20)       # request, reply, auto_reply, bounce, spam, follow_up, update
+    kind: str = Field(max_length=20)  # request, reply, auto_reply, bounce, spam, follow_up, note, update
     from_name: str = Field(default="", max_length=300)
     from_address: str = Field(default="", max_length=320)  # private: never published
     subject: str = Field(default="", max_length=998)

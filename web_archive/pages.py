@@ -24,7 +24,8 @@ SAFE_EXTENSIONS = frozenset(
 # The service addresses pages link to (mailto:), and so the only addresses they may show.
 LINKED_ROUTES = (RouteName.NEW_FOI, RouteName.NEW_REPORT, RouteName.SUBSCRIBE)
 MESSAGE_MARKS = {"auto_reply": "Automatic reply", "bounce": "Delivery failure (bounce)",
-                 "follow_up": "Follow-up", "request": "Request", "reply": "Reply", "update": "Update"}
+                 "follow_up": "Follow-up", "note": "Requester's note", "request": "Request", "reply": "Reply",
+                 "update": "Update"}
 
 
 @lru_cache(maxsize=65536)

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Sequence
 
 from mailgate.gateway.dbapi_store import InboundWriter, Received
+from store.outage import Outage
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ class StoreWriter:
         self.on_commit = on_commit
         self.max_batch = max_batch
         self.batches = self.messages = 0  # for the benchmark's and an operator's curiosity
+        self.outage = Outage(log, "storing inbound mail")
         self._queue: asyncio.Queue[tuple[Received, asyncio.Future[int]]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         # One thread of its own for the commits (never queued behind RCPT lookups), and
@@ -69,7 +71,7 @@ class StoreWriter:
                 ids = await loop.run_in_executor(self._committer, self.inserter.insert, rows)
             except Exception as exc:
                 if len(batch) == 1:  # the store is down or full, or this row is bad: its sender gets 451
-                    log.error("could not store an inbound message: %s", exc)
+                    self.outage.failed(exc)
                     if not batch[0][1].done():
                         batch[0][1].set_exception(exc)
                     continue
@@ -78,6 +80,7 @@ class StoreWriter:
                 if not ids:
                     continue
             else:
+                self.outage.worked()
                 for (_, future), inbound_id in zip(batch, ids, strict=True):  # one id per row
                     if not future.done():
                         future.set_result(inbound_id)
@@ -100,13 +103,14 @@ class StoreWriter:
                     raise failures[-1]
                 [inbound_id] = await loop.run_in_executor(self._committer, self.inserter.insert, [received])
             except Exception as exc:
-                if not failures or exc is not failures[-1]:
-                    log.error("could not store an inbound message from <%s>: %s", received.mail_from[:100], exc)
+                if exc is not (failures[-1] if failures else None):
+                    self.outage.failed(exc)
                 failures.append(exc)
                 if not future.done():
                     future.set_exception(exc)
                 continue
             failures.clear()
+            self.outage.worked()
             ids.append(inbound_id)
             if not future.done():
                 future.set_result(inbound_id)

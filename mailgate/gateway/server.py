@@ -30,6 +30,7 @@ from mailgate.gateway.recipients import RecipientChecker
 from store.addresses.book import AddressBook
 from store.addresses.routes import RouteTable
 from store.hostport import parse_host_port
+from store.outage import Outage
 from store.queue import Queue
 
 if TYPE_CHECKING:  # a mixin for SMTP: the type checker reads it as one
@@ -56,6 +57,7 @@ class GatewayHandler:
         self.writer = writer
         self.reads = reads
         self.in_flight = 0
+        self.reads_outage = Outage(log, "checking recipients against the store")
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str,
                           rcpt_options: list[str]) -> str:
@@ -65,8 +67,9 @@ class GatewayHandler:
             if verdict is None:
                 verdict = await asyncio.get_running_loop().run_in_executor(
                     self.reads, self.checker.check, address, envelope.mail_from or "")
+                self.reads_outage.worked()
         except Exception as exc:
-            log.error("RCPT check for %s failed: %s", address, exc)
+            self.reads_outage.failed(exc)
             return "451 4.3.0 mailgate cannot check this address just now; please try again later"
         if verdict.accept:
             envelope.rcpt_tos.append(address)

@@ -7,6 +7,7 @@ held for an operator instead of being sent on.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from sqlmodel import Session, select
 
@@ -58,16 +59,21 @@ def citizen_reply(session: Session, context: Context, thread: Thread, inbound: I
         return f"{understood.kind} from the citizen's side kept privately in thread {thread.id}"
     check_requester(thread, understood, authentication_results)
     states, text = split_status(understood.new_text)
-    notes = []
-    if states:
-        thread.state = states[-1]
-        thread.awaiting_classification = False
-        thread.last_activity_at = context.clock.now()
-        notes.append(f"request {thread.id} classified as {thread.state}")
-    if text:
+    if not states:
+        if not text:
+            return f"empty reply to request {thread.id}; nothing to do"
         send_follow_up(session, context, thread, inbound, understood, text)
-        notes.append(f"follow-up sent to the authority of request {thread.id}")
-    return "; ".join(notes) or f"empty reply to request {thread.id}; nothing to do"
+        return f"follow-up sent to the authority of request {thread.id}"
+    thread.state = states[-1]
+    thread.awaiting_classification = False
+    thread.last_activity_at = context.clock.now()
+    note = f"request {thread.id} classified as {thread.state}"
+    if text:
+        # A classification writes to nobody: the words beside it stay on the thread, as the
+        # requester's note, and only a mail without a status line is a follow-up.
+        record_incoming(session, context, thread, inbound, replace(understood, new_text=text), kind="note")
+        note += "; the rest kept as the requester's note"
+    return note
 
 
 def send_follow_up(session: Session, context: Context, thread: Thread, inbound: InboundMessage,

@@ -78,7 +78,9 @@ class Store:
         self.ids["foi"] = foi.id
         request = self.add(message(foi, 0, "outgoing", "request",
                                    "Please send me the pothole budget.\nContact me at jo@citizen.example.com."))
-        self.add(message(foi, 1, "incoming", "auto_reply", "We have received your request."))
+        # An auto-reply from a server whose clock is a year behind: shown where it arrived.
+        self.add(message(foi, 1, "incoming", "auto_reply", "We have received your request.",
+                         sent_at=when(59 + 365), arrived_at=when(59)))
         reply = self.add(message(foi, 5, "incoming", "reply", "Here is the budget, see attached.",
                                  quoted="> Please send me the pothole budget.\n> QUOTED-MARKER"))
         self.add(message(foi, 6, "incoming", "bounce", "Delivery to a colleague failed."))

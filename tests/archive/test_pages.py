@@ -55,6 +55,8 @@ def test_the_thread_page_shows_every_visible_message_in_order(site, store):
     assert 'class="mark mark-auto_reply">Automatic reply' in html
     assert 'class="mark mark-bounce">Delivery failure (bounce)' in html
     assert "very overdue" in html and "Response due" in html
+    # arrival first, and the sender's own date beside it only where the two differ by days
+    assert html.count("by the sender's clock") == 1 and "(dated <time" in html
     # folded quotes: a <details> that works without JavaScript
     assert re.search(r"<details class=\"quoted\"[^>]*>\s*<summary>Show quoted text</summary>\s*<div class=\"body\">"
                      r"&gt; Please send me the pothole budget.\n&gt; QUOTED-MARKER</div>\s*</details>", html)

@@ -3,12 +3,9 @@ requester's note and is never sent to the authority (a forged or careless classi
 must not also write to the authority in the requester's name)."""
 from __future__ import annotations
 
-import pytest
-
 from tests.foi.test_rules import CITIZEN, citizen_mail, make_thread, messages
 
 
-@pytest.mark.xfail(strict=True, reason="the text beside a status line is sent to the authority as a follow-up")
 def test_text_beside_a_status_line_is_a_note_not_a_follow_up(service, relay):
     thread = make_thread(service)
     to_authority = len(relay.to("clerk@ambridge-parish.example"))
