@@ -8,7 +8,10 @@ from .model import CensorRule
 
 EMAIL = re.compile(
     r"(?<![\w.%+-])(?:mailto:)?[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"\s?(?:@|\(at\)|\[at\]|&#64;)\s?(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])")
+    r"\s?(?:@|\(at\)|\[at\]|%40|=40|&#0*64;|&#[xX]0*40;|&commat;)\s?"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])")
+# Where an "@" may hide: written out, or encoded as a link (%40), quoted-printable (=40) or HTML carried it.
+_AT_HINTS = ("@", "(at)", "[at]", "%40", "=40", "&#", "&commat;")
 
 # A phone number must start like one (+, 0 or a bracketed area code) and carry 10-15 digits
 # separated only by single spaces, dashes, dots or brackets. Dates (2024-01-13, 13/01/2024),
@@ -46,6 +49,8 @@ def redact_text(text: str, *, thread_addresses: Mapping[str, str] | None = None,
     >>> redact_text("Write to request-12-abcd@foi.example or jo@council.example, tel 020 7946 0018. Ref FOI-2024-0113.",
     ...             thread_addresses={"request-12-abcd@foi.example": "[FOI #12 email]"})
     'Write to [FOI #12 email] or [email address], tel [phone number]. Ref FOI-2024-0113.'
+    >>> redact_text("Ours: jo%40citizen.example, jo=40citizen.example or jo&#x40;citizen.example")
+    'Ours: [email address], [email address] or [email address]'
     """
     if not text:
         return text or ""
@@ -53,7 +58,7 @@ def redact_text(text: str, *, thread_addresses: Mapping[str, str] | None = None,
         for address, label in sorted(thread_addresses.items(), key=lambda kv: -len(kv[0])):
             if address:
                 text = re.sub(re.escape(address), lambda _m, lab=label: lab, text, flags=re.I)
-    if "@" in text or "(at)" in text or "[at]" in text or "&#64;" in text:
+    if any(hint in text for hint in _AT_HINTS):
         text = EMAIL.sub("[email address]", text)
     phones = _DEFAULT_PHONES if phone_patterns is None else _compile_phones(phone_patterns)
     text = phones.sub(lambda m: "[phone number]" if _digits_ok(m.group(0)) else m.group(0), text)
