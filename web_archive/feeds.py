@@ -31,6 +31,9 @@ class Entry:
     author: str
     text: str
 
+    def __post_init__(self) -> None:  # the text fields come from strangers' mail
+        self.title, self.author, self.text = xml_text(self.title), xml_text(self.author), xml_text(self.text)
+
 
 def thread_feed(site: Site, view: ThreadView) -> str:
     row = view.row
@@ -57,6 +60,5 @@ def summaries_feed(site: Site, title: str, items: Sequence[Summary], relative_fo
 
 
 def _feed(site: Site, title: str, feed_id: str, self_url: str, page_url: str, updated: str, entries) -> str:
-    entries = [Entry(xml_text(e.title), e.id, e.url, e.updated, xml_text(e.author), xml_text(e.text)) for e in entries]
     return site.render("feed.xml", "", title=xml_text(title), feed_id=feed_id, self_url=self_url, page_url=page_url,
                        updated=updated, entries=entries)

@@ -98,13 +98,14 @@ class StoreWriter:
         ids: list[int] = []
         failures: list[Exception] = []
         for received, future in batch:
+            if len(failures) >= 2:  # the store itself is down
+                if not future.done():
+                    future.set_exception(failures[-1])
+                continue
             try:
-                if len(failures) >= 2:
-                    raise failures[-1]
                 [inbound_id] = await loop.run_in_executor(self._committer, self.inserter.insert, [received])
             except Exception as exc:
-                if exc is not (failures[-1] if failures else None):
-                    self.outage.failed(exc)
+                self.outage.failed(exc)
                 failures.append(exc)
                 if not future.done():
                     future.set_exception(exc)

@@ -27,7 +27,7 @@ from mailgate.runtime.settings import Settings
 from processors.broker import make_broker, queue_on
 from processors.context import Context, build_context, configure
 from processors.kinds import KindRegistry, default_kinds
-from store.clock import Clock, install
+from store.clock import Clock, install, now
 from store.db import make_engine
 from store.migrate import upgrade_to_head
 from store.models import InboundMessage
@@ -93,7 +93,7 @@ class Service:
             self._gateways = GatewayProcesses(gateway, activity, settings.gateway_processes)
             self._gateways.start()
         self._worker = dramatiq.Worker(broker, worker_threads=settings.worker_threads, worker_timeout=200)
-        _in_a_thread_niced(self._worker.start, 0 if not self.niceness else self.niceness)
+        _in_a_thread_niced(self._worker.start, self.niceness)
         started = threading.Event()
         self.gateway = None if several else Gateway(gateway, queue, activity)
         self._thread = threading.Thread(target=asyncio.run, args=(self._run(self.gateway, started),),
@@ -186,13 +186,11 @@ def _reclaim_interrupted(settings: Settings) -> None:
     `processing` at start-up was cut off by a crash: put it back in line now rather
     than after the sweeper's lease of several minutes (its attempt stays counted,
     so a message that crashes the process each time is still set aside)."""
-    import store.clock
-
     engine = make_engine(settings.sqlalchemy_url, pool_size=1)
     try:
         with engine.begin() as connection:
             connection.execute(sa.update(InboundMessage).where(InboundMessage.state == InboundState.PROCESSING)
-                               .values(state=InboundState.RECEIVED, updated_at=store.clock.now() - RECLAIMED_AGE,
+                               .values(state=InboundState.RECEIVED, updated_at=now() - RECLAIMED_AGE,
                                        last_error="interrupted: mailgate stopped while processing it"))
     finally:
         engine.dispose()
