@@ -24,6 +24,9 @@ class ProcessorsConfig:
     extra_phone_patterns: tuple[str, ...] = ()
     dkim_key: str = ""                   # path of a PEM key; empty: unsigned
     dkim_selector: str = "mailgate"
+    sender_trust: str = "none"           # none | upstream | verify (processors/trust/)
+    authserv_id: str = ""                # our MTA's Authentication-Results id; the id of our own checks
+    dns_resolver: str = ""               # HOST:PORT for verify; empty: the system's
 
     @property
     def blob_dir(self) -> Path:

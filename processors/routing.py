@@ -22,6 +22,7 @@ from processors.understanding import Understood
 from store.addresses.posting import why_closed
 from store.addresses.routes import Route, RouteName
 from store.models import InboundMessage
+from store.states import SenderTrust
 
 
 @dataclass
@@ -37,6 +38,12 @@ class Delivery:
     inbound: InboundMessage
     understood: Understood
     outcome: Outcome
+    confirmed: bool = False  # replayed after the registered address answered a challenge (processors/trust/)
+
+    @property
+    def trust(self) -> SenderTrust:
+        """The sender-trust verdict judged when processing began (processors/trust/verdict.py)."""
+        return SenderTrust(self.inbound.sender_trust or SenderTrust.UNKNOWN)
 
     def authentication_results(self) -> list[str]:
         """The message's Authentication-Results headers, as added upstream."""
@@ -100,6 +107,7 @@ SHARED_RULES: dict[str, RouteRule] = {
     RouteName.THREAD_AUTHORITY: on_thread_address,
     RouteName.THREAD_CITIZEN: on_thread_address,
     RouteName.CONFIRM: on_thread_address,
+    RouteName.CHALLENGE: for_an_operator,  # replaced by the challenge reply rule in the next commit
     RouteName.BOUNCE: on_bounce,
     RouteName.GENERAL: on_general,
     RouteName.SUBSCRIBE: for_an_operator,

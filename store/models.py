@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 import store.clock
-from store.states import InboundState, OutboxState, WhoMayPost
+from store.states import ChallengeState, InboundState, OutboxState, WhoMayPost
 
 
 def _json_column(**kw: Any) -> sa.Column[Any]:
@@ -50,12 +50,32 @@ class InboundMessage(SQLModel, table=True):
     mail_from: str = Field(default="", max_length=998)
     rcpt_to: list[Any] = Field(default_factory=list, sa_column=_json_column())
     peer: str = Field(default="", max_length=200)
+    helo: str = Field(default="", max_length=255)  # the client's HELO/EHLO (or the one XFORWARD names)
     raw: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
     size: int = 0
     state: str = Field(default=InboundState.RECEIVED, max_length=20, index=True)
     attempts: int = 0
     last_error: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
     updated_at: datetime = _when()
+    # processors/trust/: pass | fail | unknown, judged once when first processed ("" before), and why.
+    sender_trust: str = Field(default="", max_length=10)
+    trust_evidence: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+
+
+class Challenge(SQLModel, table=True):
+    """A held action (a follow-up from a doubtful sender, a withdrawal) that waits until the
+    registered address confirms it by replying to the challenge mail (processors/trust/challenge.py)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    inbound_id: int = Field(foreign_key="inbound_message.id", index=True)
+    thread_id: Optional[int] = Field(default=None, foreign_key="thread.id", index=True)
+    route_name: str = Field(max_length=40)  # the route the held message came in on, replayed when confirmed
+    recipient: str = Field(max_length=320)  # the registered address the challenge went to
+    action: str = Field(max_length=200)     # what confirming does, in words, for the mail and the operator
+    state: str = Field(default=ChallengeState.WAITING, max_length=20, index=True)
+    created_at: datetime = _when()
+    expires_at: datetime = _when()
+    resolved_at: Optional[datetime] = _when(nullable=True)
 
 
 class Counterpart(SQLModel, table=True):

@@ -19,6 +19,25 @@ class InboundState(StrEnum):
 UNFINISHED_INBOUND = (InboundState.RECEIVED, InboundState.PROCESSING)
 
 
+class SenderTrust(StrEnum):
+    """Who wrote an inbound message, as far as SPF, DKIM and DMARC tell (processors/trust/).
+
+    PASS: an SPF or DKIM pass for a domain aligned (relaxed) with the From: domain. FAIL: an
+    explicit failure for the From: domain, or a From: that is missing, malformed or multiple.
+    UNKNOWN: no evidence either way. Rows stored before the verdict existed have "".
+    """
+
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+
+
+class ChallengeState(StrEnum):
+    WAITING = "waiting"
+    CONFIRMED = "confirmed"
+    EXPIRED = "expired"
+
+
 class OutboxState(StrEnum):
     PENDING = "pending"
     SENDING = "sending"

@@ -75,12 +75,12 @@ class RecipientChecker:
         if route is None:
             foreign = not address.lower().rstrip(">").endswith("@" + self.addresses.domain)
             return refuse(why_unresolved(address, self.addresses.domain), "550 5.7.1" if foreign else "550 5.1.1")
-        if route.name == RouteName.BOUNCE:
-            if not self.addresses.token_valid(RouteName.BOUNCE, route.params["outbox_id"], route.params["token"]):
-                return refuse(f"<{route.address}> is not a bounce address of ours")
-            return accept(route)
         if self.addresses.routes.names_thread(route.name):
             return self._check_thread(route, mail_from, load)
+        if self.addresses.carries_token(route.name):  # a bounce or challenge address: its own id and token
+            pattern = self.addresses.routes[route.name]
+            if not self.addresses.token_valid(route.name, route.params[pattern.param], route.params["token"]):
+                return refuse(f"<{route.address}> is not a {pattern.prefix} address of ours")
         return accept(route)
 
     def _check_thread(self, route: Route, mail_from: str, load: bool) -> Verdict | None:

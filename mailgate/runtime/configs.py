@@ -34,7 +34,8 @@ def processors_config(settings: Settings) -> ProcessorsConfig:
         country=settings.country, response_days=settings.response_days,
         very_overdue_days=settings.very_overdue_days, authority_only_after_days=settings.authority_only_after_days,
         closed_after_days=settings.closed_after_days, extra_phone_patterns=tuple(settings.extra_phone_patterns),
-        dkim_key=settings.dkim_key, dkim_selector=settings.dkim_selector)
+        dkim_key=settings.dkim_key, dkim_selector=settings.dkim_selector, sender_trust=settings.sender_trust,
+        authserv_id=settings.authserv_id or settings.domain, dns_resolver=settings.dns_resolver)
 
 
 def archive_config(settings: Settings) -> ArchiveConfig:

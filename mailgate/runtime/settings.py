@@ -5,8 +5,9 @@ import os
 import re
 import secrets
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from store.hostport import parse_host_port
@@ -57,10 +58,25 @@ class Settings(BaseSettings):
     spam_threshold: float = Field(5.0, description="upstream spam score at or above which mail is spam")
     dkim_key: str = Field("", description="PEM private key to DKIM-sign outbound mail for MAILGATE_DOMAIN; empty = unsigned")
     dkim_selector: str = Field("mailgate", description="DKIM selector: publish the key at SELECTOR._domainkey.DOMAIN")
+    sender_trust: Literal["none", "upstream", "verify"] = Field(
+        "none", description="where the sender-trust verdict's evidence comes from: none = only failures count "
+        "(the embedded default); upstream = Authentication-Results of our own MTA (MAILGATE_AUTHSERV_ID); "
+        "verify = mailgate checks SPF, DKIM and DMARC itself")
+    authserv_id: str = Field("", description="the authserv-id our own MTA writes in Authentication-Results "
+                             "(required with MAILGATE_SENDER_TRUST=upstream); also the id of mailgate's own checks")
+    dns_resolver: str = Field("", description="HOST:PORT of the DNS resolver for MAILGATE_SENDER_TRUST=verify; "
+                              "empty = the system's (/etc/resolv.conf)")
     phone_patterns: str = Field("", description="extra phone-number regexes to redact, separated by ';;' "
                                 "(UK and international numbers are always redacted)")
 
-    @field_validator("smtp", "lmtp", "relay")
+    @model_validator(mode="after")
+    def _authserv_id(self) -> Settings:
+        if not self.authserv_id and self.sender_trust == "upstream":
+            raise ValueError("MAILGATE_SENDER_TRUST=upstream needs MAILGATE_AUTHSERV_ID: the authserv-id your MTA "
+                             "writes first in its Authentication-Results header (often its host name)")
+        return self
+
+    @field_validator("smtp", "lmtp", "relay", "dns_resolver")
     @classmethod
     def _host_port(cls, value: str, info) -> str:
         if value:

@@ -70,6 +70,9 @@ class AddressBook(ServiceAddresses):
     def confirm(self, thread_id: int) -> str:
         return self.address(RouteName.CONFIRM, thread_id)
 
+    def challenge(self, challenge_id: int) -> str:
+        return self.address(RouteName.CHALLENGE, challenge_id)
+
     def verp(self, outbox_id: int) -> str:
         return self.address(RouteName.BOUNCE, outbox_id)
 

@@ -20,6 +20,7 @@ class RouteName(StrEnum):
     THREAD_AUTHORITY = "thread_authority"
     THREAD_CITIZEN = "thread_citizen"
     CONFIRM = "confirm"
+    CHALLENGE = "challenge"
     BOUNCE = "bounce"
     NEW_FOI = "new_foi"
     SUBSCRIBE = "subscribe"
@@ -144,6 +145,9 @@ ROUTES = RouteTable((
                  "notification", prefix="reply", param="thread_id", purpose="citizen", names_thread=True),
     RoutePattern(RouteName.CONFIRM, "the citizen confirms a request made by email, by replying to the "
                  "confirmation mail", prefix="confirm", param="thread_id", purpose="confirm", names_thread=True),
+    RoutePattern(RouteName.CHALLENGE, "the registered address confirms a held action (a follow-up whose sender "
+                 "could not be verified, a withdrawal) by replying to the challenge mail", prefix="check",
+                 param="challenge_id", purpose="challenge"),
     RoutePattern(RouteName.BOUNCE, "VERP return path: a bounce of one outbound mail", prefix="bounce",
                  param="outbox_id", purpose="bounce"),
     RoutePattern(RouteName.NEW_FOI, "start a Freedom-of-Information request to the named authority", prefix="foi",
