@@ -80,7 +80,7 @@ class GatewayHandler:
         try:
             raw = envelope.original_content or b""
             peer = session.peer[0] if isinstance(session.peer, tuple) else str(session.peer)
-            received = Received(envelope.mail_from or "", list(envelope.rcpt_tos), raw, peer)
+            received = Received(envelope.mail_from or "", list(envelope.rcpt_tos), raw, peer, session.host_name or "")
             try:
                 inbound_id = await self.writer.store(received)
             except Exception:
