@@ -78,9 +78,6 @@ def list_held(session: Session, include_resolved: bool = False) -> list[HeldMess
     return list(session.exec(query).all())
 
 
-
-
-
 class HoldingPenError(ValueError):
     pass
 
@@ -99,7 +96,7 @@ def assign(session: Session, context: Context, held_id: int, thread_id: int) -> 
     inbound = session.get(InboundMessage, held.inbound_id)
     understood = understand(inbound.raw, envelope_from=inbound.mail_from)
     note = receive_response(session, context, thread, inbound, understood)
-    _resolve(session, context, held, "assigned", thread_id)
+    resolve_held(session, context, held, "assigned", thread_id)
     return note
 
 
@@ -107,10 +104,11 @@ def reject(session: Session, context: Context, held_id: int) -> None:
     held = session.get(HeldMessage, held_id)
     if held is None or held.state != "held":
         raise HoldingPenError(f"there is no held message {held_id} (see `mailgate holding-pen list`)")
-    _resolve(session, context, held, "rejected", None)
+    resolve_held(session, context, held, "rejected", None)
 
 
-def _resolve(session: Session, context: Context, held: HeldMessage, state: str, thread_id: int | None) -> None:
+def resolve_held(session: Session, context: Context, held: HeldMessage, state: str, thread_id: int | None) -> None:
+    """Close one held entry; the inbound message is done once none of its entries is held."""
     from store.states import InboundState
 
     held.state, held.thread_id, held.resolved_at = state, thread_id, context.clock.now()

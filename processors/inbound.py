@@ -18,6 +18,7 @@ from sqlmodel import Session
 from processors.context import Context
 from processors.mail_out import commit_and_send
 from processors.routing import route_recipients
+from processors.trust.verdict import judge_inbound
 from processors.understanding import understand
 from store.models import InboundMessage
 from store.states import UNFINISHED_INBOUND, InboundState
@@ -44,6 +45,7 @@ def process_inbound(context: Context, inbound_id: int) -> str:
             if inbound.attempts > context.config.max_attempts:
                 return _set_aside(context, inbound_id, f"gave up after {inbound.attempts - 1} attempts; "
                                   f"last error: {inbound.last_error or 'the worker died while processing it'}")
+            judge_inbound(context.config, inbound)
             understood = understand(inbound.raw, envelope_from=inbound.mail_from,
                                     spam_threshold=context.config.spam_threshold)
             outcome = route_recipients(session, context, inbound, understood)

@@ -29,6 +29,12 @@ class HoldForOperator(Exception):
     """Raised by a rule: held rather than acted on; the message is the reason shown in the holding pen."""
 
 
+class NeedsConfirmation(Exception):
+    """Raised by a rule: act only once the thread's registered address confirms, by replying to a
+    challenge mail (processors/trust/challenge.py). The message says what confirming does, in the
+    service's own words: it goes into that mail, so it must hold nothing the sender wrote."""
+
+
 @dataclass(frozen=True)
 class ThreadKind:
     name: str                         # the value of thread.kind
@@ -39,6 +45,7 @@ class ThreadKind:
     routes: tuple[RoutePattern, ...] = ()                        # addresses of its own
     route_rules: Mapping[str, RouteRule] = field(default_factory=dict)  # for those addresses (or shared ones)
     templates: Path | None = None     # a folder of its own mail templates, searched before templates/mail
+    noun: str = "thread"              # what its mails call one thread: "request", "report", "letter"
 
 
 class KindRegistry:

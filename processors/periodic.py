@@ -1,14 +1,16 @@
-"""Jobs that run on a timer in `serve`: the sweeper, FOI reminders and thread ageing."""
+"""Jobs that run on a timer in `serve`: the sweeper, FOI reminders, thread ageing, expiring challenges."""
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlmodel import Session
 
 from processors.context import Context
 from processors.foi.reminders import send_reminders
 from processors.sweeper import sweep
+from processors.trust.challenge import expire_challenges
 from store.models import Thread
 from store.states import WhoMayPost
 
@@ -30,8 +32,15 @@ def age_threads(context: Context) -> int:
     return closed + narrowed
 
 
+def expire_unanswered_challenges(context: Context) -> int:
+    with Session(context.engine) as session:
+        expired = expire_challenges(session, context)
+        session.commit()
+    return expired
+
+
 def run_periodic_jobs(context: Context) -> None:
-    for job in (sweep, send_reminders, age_threads):
+    for job in (sweep, send_reminders, age_threads, expire_unanswered_challenges):
         try:
             job(context)
         except Exception:  # one failing job must not stop the others or the service

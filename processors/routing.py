@@ -10,19 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from email.parser import BytesHeaderParser
 from email.policy import compat32
+from email.utils import getaddresses
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from processors.bounces import receive_bounce
 from processors.context import Context
-from processors.holding_pen import hold
-from processors.kinds import HoldForOperator, RouteRule
+from processors.holding_pen import hold, resolve_held
+from processors.kinds import HoldForOperator, NeedsConfirmation, RouteRule
 from processors.threads import counterpart_domains, thread_by_references, thread_for_route
-from processors.understanding import Understood
+from processors.trust import challenge
+from processors.trust.verdict import HEADER_BYTES
+from processors.understanding import Understood, understand
 from store.addresses.posting import why_closed
 from store.addresses.routes import Route, RouteName
-from store.models import InboundMessage
-from store.states import SenderTrust
+from store.models import Challenge, HeldMessage, InboundMessage
+from store.states import ChallengeState, SenderTrust
 
 
 @dataclass
@@ -45,10 +48,10 @@ class Delivery:
         """The sender-trust verdict judged when processing began (processors/trust/verdict.py)."""
         return SenderTrust(self.inbound.sender_trust or SenderTrust.UNKNOWN)
 
-    def authentication_results(self) -> list[str]:
-        """The message's Authentication-Results headers, as added upstream."""
-        headers = BytesHeaderParser(policy=compat32).parsebytes(self.inbound.raw[:65536], headersonly=True)
-        return [str(value) for value in headers.get_all("Authentication-Results") or []]
+    def from_addresses(self) -> list[str]:
+        """Every address in every From: header (the verdict is fail when there is not exactly one)."""
+        headers = BytesHeaderParser(policy=compat32).parsebytes(self.inbound.raw[:HEADER_BYTES], headersonly=True)
+        return [address.lower() for _, address in getaddresses([str(v) for v in headers.get_all("From") or []])]
 
     def hold(self, recipient: str, reason: str, candidates: list[int] = ()) -> None:
         hold(self.session, self.inbound, recipient, reason, self.understood, candidates)
@@ -73,6 +76,8 @@ def on_thread_address(delivery: Delivery, route: Route) -> None:
         note = rule(delivery, thread)
     except HoldForOperator as refusal:
         return delivery.hold(route.address, str(refusal), [thread.id])
+    except NeedsConfirmation as action:
+        return delivery.hold(route.address, challenge.ask(delivery, thread, route.address, str(action)), [thread.id])
     if match.how != "token":
         note += f" (matched by {match.how})"
     delivery.outcome.notes.append(note)
@@ -98,6 +103,30 @@ def on_general(delivery: Delivery, route: Route) -> None:
     delivery.outcome.notes.append(note + " (matched by references)")
 
 
+def on_challenge(delivery: Delivery, route: Route) -> None:
+    """The registered address answers a challenge: replay the held message, confirmed."""
+    session, context = delivery.session, delivery.context
+    asked = session.get(Challenge, int(route.params["challenge_id"]))
+    refused = challenge.why_not_confirmed(delivery, asked)
+    if refused:
+        delivery.outcome.notes.append(refused)
+        return
+    held = session.get(InboundMessage, asked.inbound_id)
+    replay = Delivery(session, context, held, understand(held.raw, envelope_from=held.mail_from), Outcome(),
+                      confirmed=True)
+    held_route = context.addresses.resolve(asked.held_address)
+    rules(context)[held_route.name](replay, held_route)
+    if replay.outcome.held:  # held again for another reason (the thread closed meanwhile...): still waiting
+        delivery.outcome.notes.append(f"challenge {asked.id} answered; " + "; ".join(replay.outcome.notes))
+        return
+    asked.state, asked.resolved_at = ChallengeState.CONFIRMED, context.clock.now()
+    entry = session.exec(select(HeldMessage).where(HeldMessage.inbound_id == held.id,
+                                                   HeldMessage.recipient == asked.held_address)).first()
+    if entry is not None and entry.state == "held":
+        resolve_held(session, context, entry, "assigned", asked.thread_id)
+    delivery.outcome.notes.append(f"challenge {asked.id} confirmed: " + "; ".join(replay.outcome.notes))
+
+
 def for_an_operator(delivery: Delivery, route: Route) -> None:
     delivery.hold(route.address, f"mail for {route.address}, kept for an operator")
 
@@ -107,7 +136,7 @@ SHARED_RULES: dict[str, RouteRule] = {
     RouteName.THREAD_AUTHORITY: on_thread_address,
     RouteName.THREAD_CITIZEN: on_thread_address,
     RouteName.CONFIRM: on_thread_address,
-    RouteName.CHALLENGE: for_an_operator,  # replaced by the challenge reply rule in the next commit
+    RouteName.CHALLENGE: on_challenge,
     RouteName.BOUNCE: on_bounce,
     RouteName.GENERAL: on_general,
     RouteName.SUBSCRIBE: for_an_operator,

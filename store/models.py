@@ -69,7 +69,7 @@ class Challenge(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     inbound_id: int = Field(foreign_key="inbound_message.id", index=True)
     thread_id: Optional[int] = Field(default=None, foreign_key="thread.id", index=True)
-    route_name: str = Field(max_length=40)  # the route the held message came in on, replayed when confirmed
+    held_address: str = Field(max_length=320)  # the recipient it was held for; replayed there when confirmed
     recipient: str = Field(max_length=320)  # the registered address the challenge went to
     action: str = Field(max_length=200)     # what confirming does, in words, for the mail and the operator
     state: str = Field(default=ChallengeState.WAITING, max_length=20, index=True)

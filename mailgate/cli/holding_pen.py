@@ -33,6 +33,8 @@ def holding_pen_list(ctx: click.Context, as_json: bool, include_resolved: bool) 
             rows.append({"id": held.id, "inbound_id": held.inbound_id, "recipient": held.recipient,
                          "from": parsed.from_address, "subject": parsed.subject, "reason": held.reason,
                          "state": held.state, "suggestions": held.suggestions,
+                         "sender_trust": inbound.sender_trust or "not judged",
+                         "trust_evidence": inbound.trust_evidence,
                          "received_at": inbound.received_at.isoformat()})
     if as_json:
         click.echo(json.dumps(rows, indent=1))
@@ -42,7 +44,8 @@ def holding_pen_list(ctx: click.Context, as_json: bool, include_resolved: bool) 
     for row in rows:
         row = {key: printable(value) if isinstance(value, str) else value for key, value in row.items()}
         click.echo(f"#{row['id']} {row['received_at'][:16]} from {row['from']} to {row['recipient']}\n"
-                   f"   subject: {row['subject']}\n   why: {row['reason']}")
+                   f"   subject: {row['subject']}\n   sender: {row['sender_trust']} ({row['trust_evidence']})\n"
+                   f"   why: {row['reason']}")
         for suggestion in row["suggestions"]:
             click.echo(f"   maybe thread {suggestion['thread_id']} ({printable(suggestion['title'])}): "
                        f"{printable(suggestion['why'])}")

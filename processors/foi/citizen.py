@@ -1,42 +1,36 @@
 """The citizen replies to a notification: a follow-up to send to the authority, a classification, or both.
 
-Only the requester may do this: the From must be theirs, and when an upstream
-Authentication-Results header says DKIM/SPF/DMARC failed for it, the mail is
-held for an operator instead of being sent on.
+Only the requester may do this: one of the From: addresses must be theirs. Then the
+sender-trust verdict decides (processors/trust/): when it is fail, nothing is acted on
+until the requester confirms by replying to a challenge mailed to their registered address;
+a withdrawal always needs that confirmation, whatever the verdict.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
 from processors.context import Context
-from processors.kinds import HoldForOperator
+from processors.kinds import HoldForOperator, NeedsConfirmation
 from processors.mail_out import MailSpec, queue_mail
 from processors.public_view import Redactor, fill_public_fields
 from processors.threads import latest_message_ids, record_incoming
 from processors.understanding import Understood
-from store.foi_states import classification
+from store.foi_states import FoiState, classification, state_label
 from store.models import Counterpart, InboundMessage, Thread, ThreadMessage
+from store.states import SenderTrust
+
+if TYPE_CHECKING:
+    from processors.routing import Delivery
 
 STATUS_LINE = re.compile(r"^\s*status\s*[:=]\s*(?P<value>[\w -]+?)\s*$", re.IGNORECASE | re.MULTILINE)
-AUTH_FAILED = re.compile(r"\b(dkim|spf|dmarc)\s*=\s*(fail|softfail|permerror)\b", re.IGNORECASE)
 
 
 class NotTheRequester(HoldForOperator):
-    """A follow-up that is not (provably) from the requester."""
-
-
-def check_requester(thread: Thread, understood: Understood, authentication_results: list[str]) -> None:
-    sender = (understood.from_address or "").lower()
-    if sender != thread.citizen_email.lower():
-        raise NotTheRequester(f"follow-up to request {thread.id} is from <{sender or 'nobody'}>, "
-                              "not from the requester")
-    for header in authentication_results:
-        failed = AUTH_FAILED.search(header)
-        if failed:
-            raise NotTheRequester(f"follow-up to request {thread.id} failed upstream {failed.group(0)}")
+    """A follow-up that is not from the requester's address."""
 
 
 def split_status(text: str) -> tuple[list[str], str]:
@@ -51,14 +45,22 @@ def split_status(text: str) -> tuple[list[str], str]:
     return states, rest
 
 
-def citizen_reply(session: Session, context: Context, thread: Thread, inbound: InboundMessage,
-                  understood: Understood, authentication_results: list[str]) -> str:
+def citizen_reply(delivery: Delivery, thread: Thread) -> str:
+    session, context, inbound, understood = delivery.session, delivery.context, delivery.inbound, delivery.understood
     if understood.loop_risk or understood.kind != "human":
         # e.g. the citizen's own out-of-office answering our notification: keep it, privately.
         record_incoming(session, context, thread, inbound, understood, hidden=True)
         return f"{understood.kind} from the citizen's side kept privately in thread {thread.id}"
-    check_requester(thread, understood, authentication_results)
+    if thread.citizen_email.lower() not in delivery.from_addresses():
+        sender = understood.from_address or "nobody"
+        raise NotTheRequester(f"follow-up to request {thread.id} is from <{sender}>, not from the requester")
     states, text = split_status(understood.new_text)
+    if not delivery.confirmed:
+        if FoiState.USER_WITHDRAWN in states:
+            raise NeedsConfirmation(f"withdraw request {thread.id}")
+        if delivery.trust == SenderTrust.FAIL:
+            raise NeedsConfirmation(f"mark request {thread.id} as {state_label(states[-1])}" if states
+                                    else f"send a follow-up to request {thread.id} to the authority")
     if not states:
         if not text:
             return f"empty reply to request {thread.id}; nothing to do"

@@ -21,8 +21,7 @@ def from_the_authority(delivery: Delivery, thread: Thread) -> str:
 
 
 def from_the_requester(delivery: Delivery, thread: Thread) -> str:
-    return citizen_reply(delivery.session, delivery.context, thread, delivery.inbound, delivery.understood,
-                         delivery.authentication_results())
+    return citizen_reply(delivery, thread)
 
 
 def confirmation(delivery: Delivery, thread: Thread) -> str:
@@ -36,4 +35,4 @@ def new_request(delivery: Delivery, route: Route) -> None:
 
 FOI = ThreadKind(name=ThreadKindName.FOI, states=FoiState, on_counterpart=from_the_authority,
                  on_requester=from_the_requester, on_confirm=confirmation,
-                 route_rules={RouteName.NEW_FOI: new_request})
+                 route_rules={RouteName.NEW_FOI: new_request}, noun="request")

@@ -12,7 +12,8 @@ def why_closed(thread_id: int, title: str, who_may_post: str, state: str, counte
     RCPT (to refuse) and again in processing (to hold what was accepted just before a close)."""
     if route_name == RouteName.CONFIRM:
         return None
-    if who_may_post == WhoMayPost.NOBODY or state == "user_withdrawn":
+    # Only an operator (or age) closes a thread: a withdrawn request still publishes the authority's replies.
+    if who_may_post == WhoMayPost.NOBODY:
         return (f"request {thread_id} ({title!r}) is closed and no longer accepts mail; please write to "
                 "the service's general address if you need to reach us")
     if who_may_post == WhoMayPost.AUTHORITY_ONLY and route_name == RouteName.THREAD_AUTHORITY:

@@ -14,9 +14,10 @@ from sqlmodel import Session, select
 
 from store.models import Challenge, InboundMessage, Thread
 from tests.foi.test_rules import CITIZEN, held, make_thread, messages
+from tests.spine.test_cli import cli  # noqa: F401  (the fixture)
 
 AUTHORITY = "clerk@ambridge-parish.example"
-pytestmark = pytest.mark.xfail(strict=True, reason="issue 10: no sender-trust verdict, no challenge yet")
+
 
 
 @pytest.fixture
@@ -92,7 +93,8 @@ def test_a_follow_up_with_no_evidence_either_way_acts_as_before(service, relay):
 def answer(service, relay, challenge: Challenge, sender: str = CITIZEN, **headers: str) -> None:
     """The registered address replies to the challenge mail."""
     address = service.context.addresses.challenge(challenge.id)
-    assert relay.to(CITIZEN)[-1]["Reply-To"] == address or address in relay.to(CITIZEN)[-1]["From"]
+    mail = relay.to(CITIZEN)[-1].message
+    assert mail["Reply-To"] == address and mail["Auto-Submitted"] == "auto-generated"
     extra = "".join(f"{name.replace('_', '-')}: {value}\r\n" for name, value in headers.items())
     raw = (f"From: <{sender}>\r\nTo: {address}\r\nSubject: Re: please confirm\r\n{extra}\r\nYes, that was me.\r\n")
     service.send(raw.encode(), sender, [address])
@@ -106,7 +108,7 @@ def test_a_doubtful_follow_up_is_sent_once_the_requester_confirms(service, relay
     [challenge] = challenges(service)
     answer(service, relay, challenge)
     assert sent_to_authority(relay) == before + 1
-    assert "figures by post" in relay.to(AUTHORITY)[-1].get_payload()
+    assert "figures by post" in relay.to(AUTHORITY)[-1].text
     assert [c.state for c in challenges(service)] == ["confirmed"]
     assert [p.state for p in held(service)] == ["assigned"]
 
@@ -153,3 +155,19 @@ def test_a_withdrawn_request_still_publishes_the_authoritys_replies(service, rel
     service.send(raw, AUTHORITY, [address])
     service.wait_idle()
     assert "twice a year" in messages(service, thread.id)[-1].public_body
+
+
+def test_the_verdict_is_shown_where_the_message_is_held(service, relay, cli):  # noqa: F811
+    thread = make_thread(service)
+    follow_up(service, thread.id, FORGERIES["Received-SPF fail"])
+    listed = cli("holding-pen", "list", MAILGATE_DATABASE_URL=service.settings.database_url).stdout
+    assert "sender: fail (From: citizen.example; spf=fail for citizen.example (by Received-SPF))" in listed
+    assert "waiting for <sam@citizen.example> to confirm" in listed
+
+
+def test_the_challenge_mail_repeats_nothing_the_sender_wrote(service, relay):
+    thread = make_thread(service)
+    follow_up(service, thread.id, FORGERIES["Received-SPF fail"], body="Visit https://spam.example/win now!")
+    text = relay.to(CITIZEN)[-1].text
+    assert "Verge cutting" in text and "send a follow-up to request" in text
+    assert "spam.example" not in text and "Visit" not in text and "Sam" not in text and "Received-SPF" not in text

@@ -29,7 +29,7 @@ def upgrade() -> None:
                     sa.Column('id', sa.Integer(), nullable=False),
                     sa.Column('inbound_id', sa.Integer(), nullable=False),
                     sa.Column('thread_id', sa.Integer(), nullable=True),
-                    sa.Column('route_name', sa.String(length=40), nullable=False),
+                    sa.Column('held_address', sa.String(length=320), nullable=False),
                     sa.Column('recipient', sa.String(length=320), nullable=False),
                     sa.Column('action', sa.String(length=200), nullable=False),
                     sa.Column('state', sa.String(length=20), nullable=False),
