@@ -16,22 +16,6 @@ from tests.foi.test_rules import make_thread, messages
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "bounces"
 MANIFEST: dict[str, dict] = json.loads((CORPUS / "manifest.json").read_text())["messages"]
 
-# Read wrongly by the code before this test (kind, address or permanence).
-MISREAD_BEFORE = {
-    "alaveteli/track-response-webshield-bounce.email", "flufl.bounce/dumbass_01.txt", "flufl.bounce/llnl_01.txt",
-    "flufl.bounce/microsoft_03.txt", "flufl.bounce/qmail_05.txt", "flufl.bounce/simple_02.txt",
-    "flufl.bounce/simple_03.txt", "flufl.bounce/simple_04.txt", "flufl.bounce/simple_21.txt",
-    "flufl.bounce/simple_27.txt", "flufl.bounce/simple_35.txt", "flufl.bounce/simple_38.txt",
-    "flufl.bounce/simple_39.txt", "flufl.bounce/sina_01.txt", "flufl.bounce/yahoo_01.txt",
-}
-
-
-def _case(name: str):
-    marks = [pytest.mark.xfail(strict=True, reason="misread before non-DSN bounce recognition")] \
-        if name in MISREAD_BEFORE else []
-    return pytest.param(name, marks=marks, id=name)
-
-
 def reading(name: str) -> tuple[str, list[str] | None, bool | None]:
     """What mailgate makes of one corpus message: (kind, failed addresses, permanent)."""
     understood = understand((CORPUS / name).read_bytes())
@@ -57,12 +41,11 @@ def test_the_corpus_is_real_varied_and_accounted_for():
     assert len({name.split("/")[0] for name in bounces}) >= 2
 
 
-@pytest.mark.parametrize("name", [_case(name) for name in sorted(MANIFEST)])
+@pytest.mark.parametrize("name", sorted(MANIFEST))
 def test_a_real_bounce_in_its_own_format_is_read_right(name):
     assert reading(name) == expected(name)
 
 
-@pytest.mark.xfail(strict=True, reason="a scanner's bounce at the request address was published as a reply")
 def test_a_scanners_bounce_at_the_request_address_is_not_published_as_a_reply(service, relay):
     thread = make_thread(service)
     address = service.context.addresses.authority_facing(thread.id)
