@@ -1,4 +1,5 @@
-"""Recognise bounces of our mail: RFC 3464 delivery-status reports, then flufl.bounce's heuristics."""
+"""Recognise bounces of our mail: RFC 3464 delivery-status reports, then flufl.bounce's detectors (notices no
+detector knows are read in bounce_notices.py)."""
 from __future__ import annotations
 
 import logging
@@ -11,15 +12,21 @@ from .model import BounceInfo
 logging.getLogger("flufl.bounce").setLevel(logging.CRITICAL)
 
 VERP = re.compile(r"\b(bounce-\d+-[A-Za-z0-9]+@[A-Za-z0-9.-]+)", re.I)
-_STATUS = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
-_DAEMON = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|mailerdaemon|mmdf|mdaemon|bounce|bounces|nobody)@", re.I)
+STATUS = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
+# A quoted "postmaster\\@host" local part has been seen in the wild (flufl.bounce's simple_35).
+DAEMON = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|mailerdaemon|mmdf|mdaemon|bounce|bounces|nobody)\\?@", re.I)
+# Content filters and appliances sign as themselves: "Webshield SMTP V4.5 MR3 Mail Service".
 _DAEMON_NAME = re.compile(r"(mail delivery (system|subsystem|service)|mailer.daemon|postmaster|microsoft outlook|mail administrator"
-                          r"|delivery status notification|mail (delivery )?system)", re.I)
+                          r"|delivery status notification|mail (delivery )?system|\\bsmtp\\b.*\\bmail service\\b|webshield|interscan"
+                          r"|viruswall)", re.I)
 BOUNCE_SUBJECT = re.compile(
     r"(undeliver|undelivered|delivery (status notification|failure|failed|has failed|notification)|returned mail|mail delivery failed"
     r"|failure notice|delivery report|non.?remis|non distribuabl|unzustellbar|nicht zustellbar|no se puede entregar|no entregado"
     r"|mancato recapito|não entregue|onbestelbaar|could not be delivered|delivery problem|returned to sender|rejected:|"
-    r"message not delivered|DELIVERY FAILURE|warning: could not send)", re.I)
+    r"message not delivered|DELIVERY FAILURE|warning: could not send|non.?delivery|not delivered|failed mail|mail failed"
+    r"|delivery warning|rejected mail)", re.I)
+# A person answering or passing on a bounce writes above it; that is their mail, not a bounce.
+REPLY_OR_FORWARD = re.compile(r"^\s*(re|aw|sv|vs|fw|fwd|wg|tr|rv|r|i|antw)\s*(\[\d+\])?\s*:", re.I)
 
 
 def _addr(value: str) -> str:
@@ -95,7 +102,7 @@ def _parse_ds(part: Message) -> BounceInfo:
         if not recipient:
             continue
         actions.append(action)
-        m = _STATUS.search(status)
+        m = STATUS.search(status)
         if m:
             statuses.append(m.group(1))
         if action in ("failed", "delayed", "") or (m and m.group(1)[0] in "45"):
@@ -119,9 +126,10 @@ def _as_text(block: object) -> str:
     return head + "\n\n" + (body or "")
 
 
-def looks_like_daemon(from_address: str | None, from_name: str, subject: str) -> bool:
-    return bool((from_address and _DAEMON.match(from_address)) or _DAEMON_NAME.search(from_name or "")) and \
-        bool(BOUNCE_SUBJECT.search(subject or "") or not subject)
+def mail_system_sender(from_address: str | None, from_name: str) -> bool:
+    """From a mailer daemon, a postmaster or a filtering appliance, by its address or its name."""
+    return bool((from_address and DAEMON.match(from_address)) or _DAEMON_NAME.search(from_name or "")
+                or (from_address and "@" not in from_address and _DAEMON_NAME.search(from_address)))
 
 
 def heuristic_bounce(msg: Message, body: str) -> BounceInfo | None:
@@ -138,21 +146,5 @@ def heuristic_bounce(msg: Message, body: str) -> BounceInfo | None:
     failed = [a for a in failed if "@" in a]
     if not failed:
         return None
-    m = _STATUS.search(body or "")
+    m = STATUS.search(body or "")
     return BounceInfo(status=m.group(1) if m else None, failed_recipients=failed, permanent=bool(permanent))
-
-
-_BODY_RECIPIENT = re.compile(r"<?([A-Za-z0-9._%+'=-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})>?")
-
-
-def fallback_bounce(body: str) -> BounceInfo:
-    """A daemon's failure notice that no detector parsed: take the status and addresses we can see."""
-    m = _STATUS.search(body or "")
-    addresses = []
-    for a in _BODY_RECIPIENT.findall(body[:5000] if body else ""):
-        a = a.lower()
-        if a not in addresses and not _DAEMON.match(a):
-            addresses.append(a)
-    status = m.group(1) if m else None
-    return BounceInfo(status=status, failed_recipients=addresses[:1],
-                      permanent=bool(status and status.startswith("5")) or status is None)

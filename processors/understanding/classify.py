@@ -5,12 +5,13 @@ import re
 from dataclasses import dataclass
 from email.message import Message
 
+from .bounce_notices import notice_bounce, returns_a_message
 from .bounces import (
     BOUNCE_SUBJECT,
+    REPLY_OR_FORWARD,
     delivery_status,
-    fallback_bounce,
     heuristic_bounce,
-    looks_like_daemon,
+    mail_system_sender,
     verp_recipient,
 )
 from .charsets import header_str
@@ -62,17 +63,26 @@ def _bounce(msg: Message, envelope_from: str | None, from_address: str | None, f
     if report is not None and (report.failed_recipients or report.status):
         return Verdict("bounce", "RFC 3464 delivery-status" + (f" {report.status}" if report.status else ""), report)
     is_null = null_sender(msg, envelope_from)
-    daemon = looks_like_daemon(from_address, from_name, subject)
-    if not (is_null or daemon or BOUNCE_SUBJECT.search(subject)):
+    answered = bool(REPLY_OR_FORWARD.match(subject or ""))
+    # A mail system signs as one (null sender, a daemon's address or name) or says so in the
+    # subject; a person's "Re:" from a postmaster address is theirs, unless the subject says bounce.
+    says_bounce = bool(BOUNCE_SUBJECT.search(subject or ""))
+    signed = mail_system_sender(from_address, from_name) and (says_bounce or not answered)
+    system = is_null or signed
+    if not (system or says_bounce):
         return None
-    if _auto_headers(msg) and not (is_null or daemon):
+    if _auto_headers(msg) and not system:
         return None
     found = heuristic_bounce(msg, body)
-    if found is not None and (is_null or daemon or BOUNCE_SUBJECT.search(subject)):
+    if found is not None:
         return Verdict("bounce", "non-standard bounce recognised by flufl.bounce"
                        + (" (null sender)" if is_null else ""), found)
-    if daemon and (is_null or BOUNCE_SUBJECT.search(subject)):
-        return Verdict("bounce", "failure notice from a mail daemon", fallback_bounce(body))
+    # A notice no detector knows, such as a scanner's: signed by a mail system (a null sender alone
+    # is also every out-of-office's), or saying bounce in its subject and returning a copy of the
+    # mail, without answering anything.
+    if (signed and (is_null or says_bounce)) or \
+            (says_bounce and not answered and msg.get("In-Reply-To") is None and returns_a_message(msg, body)):
+        return Verdict("bounce", "failure notice from a mail system", notice_bounce(body))
     return None
 
 
