@@ -26,7 +26,6 @@ from tests.harness import LiveService
 # Published by the sisimai project (set-of-emails, BSD-2-Clause); see tests/data/faults/PROVENANCE.md.
 SES_NOTIFICATION = (Path(__file__).parent.parent / "data" / "faults" / "ses-sns-bounce-notification.eml").read_bytes()
 RECIPIENT = "postmaster@foi.test"
-OLD_CODE = pytest.mark.xfail(strict=True, reason="DATA refused long lines (500) and kept bare LF as it came")
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +77,6 @@ def count(live: LiveService) -> int:
         return connection.execute(sa.select(sa.func.count()).select_from(InboundMessage)).scalar_one()
 
 
-@OLD_CODE
 def test_a_real_bounce_with_a_line_over_998_octets_is_stored_unchanged(gateway):
     assert max(len(line) for line in SES_NOTIFICATION.split(b"\r\n")) > 998  # the sample is what it claims
     replies, [inbound_id] = transaction(gateway.port, SES_NOTIFICATION + b".\r\n")
@@ -86,7 +84,6 @@ def test_a_real_bounce_with_a_line_over_998_octets_is_stored_unchanged(gateway):
     assert raw_of(gateway, inbound_id) == SES_NOTIFICATION
 
 
-@OLD_CODE
 def test_a_line_far_longer_than_the_readers_buffer_is_stored_unchanged(gateway):
     # One line of a quarter of a megabyte (an HTML part with no line breaks), starting with a
     # stuffed dot: the reader takes it in pieces, and the dot comes off the first one only.
@@ -96,7 +93,6 @@ def test_a_line_far_longer_than_the_readers_buffer_is_stored_unchanged(gateway):
     assert raw_of(gateway, inbound_id) == b"Subject: html\r\n\r\n." + line + b".\r\nend\r\n"
 
 
-@OLD_CODE
 def test_bare_lf_line_ends_are_stored_as_crlf(gateway):
     body = b"".join(b"line %03d of a message from a client that ends its lines with LF\n" % n for n in range(40))
     assert len(body) > 1024
@@ -108,7 +104,6 @@ SMUGGLED = (b"MAIL FROM:<admin@victim.example>\r\nRCPT TO:<postmaster@foi.test>\
             b"From: admin@victim.example\r\nSubject: smuggled\r\n\r\nforged\r\n")
 
 
-@OLD_CODE
 @pytest.mark.parametrize("fake_end", [b"\n.\n", b"\r\n.\n", b"\n.\r\n"], ids=["LF.LF", "CRLF.LF", "LF.CRLF"])
 def test_only_crlf_dot_crlf_ends_the_data_so_nothing_is_smuggled(gateway, fake_end):
     before = count(gateway)
@@ -120,7 +115,6 @@ def test_only_crlf_dot_crlf_ends_the_data_so_nothing_is_smuggled(gateway, fake_e
     assert raw_of(gateway, stored[0]) == b"Subject: first\r\n\r\nhello\r\n\r\n" + SMUGGLED
 
 
-@OLD_CODE
 def test_dot_unstuffing_applies_to_every_line_whatever_ends_it(gateway):
     content = b"Subject: dots\r\n\r\n..one\n..two\r\n...\nlast\r\n.\r\n"
     _, [inbound_id] = transaction(gateway.port, content)
