@@ -13,6 +13,8 @@ holds at the peak. Work is bounded by counting bytes, never by timing.
 from __future__ import annotations
 
 import asyncio
+import resource
+import signal
 import socket
 import threading
 import tracemalloc
@@ -136,3 +138,37 @@ def test_concurrent_large_messages_take_turns(traced):
     assert handler.most_inside == 1  # one large message handed over at a time
     # One content in memory at a time; each session's reader holds less than the threshold.
     assert peak < len(payloads[0]) + 3 * THRESHOLD + MB, f"{peak / MB:.1f} MB held for 3 x 6 MB"
+
+
+def conversation_with(port: int, data: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
+        sock.recv(1000)
+        sock.sendall(b"EHLO c.example\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@foi.test>\r\nDATA\r\n")
+        answers = b""
+        while b"354" not in answers:
+            answers += sock.recv(1000)
+        sock.sendall(data + b"NOOP\r\nQUIT\r\n")
+        while chunk := sock.recv(1000):
+            answers += chunk
+    return answers
+
+
+@pytest.mark.xfail(strict=True, reason="a spool the disk cannot take must get a 451, not a 250 nor a 500")
+def test_a_spool_the_disk_cannot_take_gets_451_and_the_session_goes_on():
+    # The kernel's own limit on the size of a file this process writes (RLIMIT_FSIZE), with
+    # SIGXFSZ ignored so that a write past it fails with EFBIG: a full disk, for this process only.
+    handler = Recorder()
+    gateway = Gateway(handler)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (2 * MB, hard))
+    try:
+        answers = conversation_with(gateway.port, message(4 * MB, 1))
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)
+        gateway.stop()
+    assert handler.lengths == []
+    after_data = answers.split(b"354 End data with <CR><LF>.<CR><LF>\r\n", 1)[1]
+    # The rest of the content was read to its end, not taken for commands: the NOOP answers 250.
+    assert after_data.startswith(b"451 4.3.0 ") and b"\r\n250 OK\r\n221 Bye\r\n" in after_data, after_data
