@@ -31,9 +31,18 @@ def spill(held: bytearray) -> BinaryIO:
     try:
         file.write(held)
     except BaseException:
-        file.close()
+        discard(file)
         raise
     return file
+
+
+def discard(file: BinaryIO) -> None:
+    """Close (and so remove) a spool file. After a failed write its buffer cannot be flushed
+    either: that is of no matter, and the descriptor is closed all the same."""
+    try:
+        file.close()
+    except OSError:
+        pass
 
 
 def read_back(file: BinaryIO) -> bytes:

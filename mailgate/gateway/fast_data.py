@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from aiosmtpd.smtp import MISSING, syntax
 
-from mailgate.gateway.data_spool import DataSpool, read_back, spill
+from mailgate.gateway.data_spool import DataSpool, discard, read_back, spill
 
 if TYPE_CHECKING:  # a mixin for SMTP: the type checker reads it as one
     from aiosmtpd.smtp import SMTP as _SMTP
@@ -149,11 +149,11 @@ class QuickData(_SMTP):
                         error = CANNOT_SPOOL
                 held = bytearray()
                 if file is not None:
-                    file.close()
+                    discard(file)
                     file = None
         except BaseException:
             if file is not None:
-                file.close()
+                discard(file)
             raise
         if error:
             return b"", error

@@ -153,7 +153,6 @@ def conversation_with(port: int, data: bytes) -> bytes:
     return answers
 
 
-@pytest.mark.xfail(strict=True, reason="a spool the disk cannot take must get a 451, not a 250 nor a 500")
 def test_a_spool_the_disk_cannot_take_gets_451_and_the_session_goes_on():
     # The kernel's own limit on the size of a file this process writes (RLIMIT_FSIZE), with
     # SIGXFSZ ignored so that a write past it fails with EFBIG: a full disk, for this process only.
