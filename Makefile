@@ -42,6 +42,7 @@ bench: setup
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/realmail.py
 	$(BIN)/python bench/archive.py
+	$(BIN)/python bench/large_data.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info test-artifacts

@@ -57,7 +57,6 @@ class StoreWriter:
         return await future
 
     async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
         while True:
             batch = [await self._queue.get()]
             # One turn of the event loop first: sessions whose DATA ended in the same
@@ -66,30 +65,37 @@ class StoreWriter:
             await asyncio.sleep(0)
             while len(batch) < self.max_batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
-            try:
-                rows = [received for received, _ in batch]
-                ids = await loop.run_in_executor(self._committer, self.inserter.insert, rows)
-            except Exception as exc:
-                if len(batch) == 1:  # the store is down or full, or this row is bad: its sender gets 451
-                    self.outage.failed(exc)
-                    if not batch[0][1].done():
-                        batch[0][1].set_exception(exc)
-                    continue
-                # One bad row must not fail the others: each again, alone.
-                ids = await self._one_by_one(batch)
-                if not ids:
-                    continue
-            else:
-                self.outage.worked()
-                for (_, future), inbound_id in zip(batch, ids, strict=True):  # one id per row
-                    if not future.done():
-                        future.set_result(inbound_id)
-            self.batches += 1
-            self.messages += len(ids)
-            if self.on_commit:
-                self.on_commit()
-            if self._enqueuer:
-                loop.run_in_executor(self._enqueuer, self._after_commit, ids)
+            await self._commit(batch)
+            # Let the raw bytes go now, not when the next message arrives: a large one would
+            # otherwise wait in memory beside the next (mailgate/gateway/data_spool.py).
+            del batch
+
+    async def _commit(self, batch: list[tuple[Received, asyncio.Future[int]]]) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            rows = [received for received, _ in batch]
+            ids = await loop.run_in_executor(self._committer, self.inserter.insert, rows)
+        except Exception as exc:
+            if len(batch) == 1:  # the store is down or full, or this row is bad: its sender gets 451
+                self.outage.failed(exc)
+                if not batch[0][1].done():
+                    batch[0][1].set_exception(exc)
+                return
+            # One bad row must not fail the others: each again, alone.
+            ids = await self._one_by_one(batch)
+            if not ids:
+                return
+        else:
+            self.outage.worked()
+            for (_, future), inbound_id in zip(batch, ids, strict=True):  # one id per row
+                if not future.done():
+                    future.set_result(inbound_id)
+        self.batches += 1
+        self.messages += len(ids)
+        if self.on_commit:
+            self.on_commit()
+        if self._enqueuer:
+            loop.run_in_executor(self._enqueuer, self._after_commit, ids)
 
     async def _one_by_one(self, batch: list[tuple[Received, asyncio.Future[int]]]) -> list[int]:
         """Commit each row of a failed batch on its own; the ids of those that made it. Two

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from mailgate.gateway.data_spool import DEFAULT_THRESHOLD
 from store.addresses.routes import ROUTES, RoutePattern
 
 
@@ -19,6 +20,7 @@ class GatewayConfig:
     smtp: str = ""
     lmtp: str = ""
     max_message_size: int = 25 * 1024 * 1024
+    spool_threshold: int = DEFAULT_THRESHOLD  # DATA past this many bytes waits in a temporary file
     tls_cert: str = ""
     tls_key: str = ""
     broker_url: str = ""

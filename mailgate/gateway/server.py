@@ -23,6 +23,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from mailgate.gateway.batched_writer import StoreWriter
 from mailgate.gateway.config import GatewayConfig
+from mailgate.gateway.data_spool import DataSpool
 from mailgate.gateway.dbapi_store import InboundWriter, Received, ThreadReader
 from mailgate.gateway.fast_data import QuickData
 from mailgate.gateway.ingest_activity import IngestActivity
@@ -181,7 +182,8 @@ async def start_servers(config: GatewayConfig, handler: GatewayHandler,
     loop = asyncio.get_running_loop()
     context = tls_context(config)
     common: dict[str, Any] = dict(data_size_limit=config.max_message_size, enable_SMTPUTF8=True, decode_data=False,
-                  hostname=config.domain, ident="mailgate ESMTP", timeout=300)
+                  hostname=config.domain, ident="mailgate ESMTP", timeout=300,
+                  spool=DataSpool(config.spool_threshold))  # one for all sessions: large messages take turns
     servers = []
     if "smtp" in sockets:
         servers.append(await loop.create_server(lambda: GatewaySMTP(handler, tls_context=context, **common),

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from mailgate.gateway.data_spool import DEFAULT_THRESHOLD
 from store.hostport import parse_host_port
 
 
@@ -41,6 +42,9 @@ class Settings(BaseSettings):
     relay: str = Field("", description="outbound smarthost HOST:PORT; empty = write to Maildir $HOME/outbox")
     site_url: str = Field("http://127.0.0.1:8000/", description="public URL of the static archive")
     max_message_size: int = Field(25 * 1024 * 1024, gt=0, description="largest inbound message in bytes (552 above)")
+    spool_threshold: int = Field(DEFAULT_THRESHOLD, ge=0, description="inbound DATA past this many bytes waits in a "
+                                 "temporary file ($TMPDIR), and such large messages are stored one at a time; "
+                                 "0 = keep all in memory")
     tls_cert: str = Field("", description="PEM certificate for STARTTLS; empty = no STARTTLS")
     tls_key: str = Field("", description="PEM private key for STARTTLS")
     worker_threads: int = Field(4, ge=1, le=64, description="actor threads in `serve`/`worker`")
