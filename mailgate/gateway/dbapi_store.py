@@ -21,7 +21,7 @@ from store.states import InboundState
 from store.text import clean_text
 from store.write_turns import Turn, open_turn
 
-_INBOUND_COLUMNS = ("received_at", "updated_at", "mail_from", "rcpt_to", "peer", "raw", "size", "state",
+_INBOUND_COLUMNS = ("received_at", "updated_at", "mail_from", "rcpt_to", "peer", "helo", "raw", "size", "state",
                     "attempts", "last_error")
 # One row per thread and counterpart (its own, and any it also went to: thread_counterpart).
 _THREAD_FACTS = ("SELECT thread.id, thread.title, thread.state, thread.who_may_post, counterpart.email "
@@ -35,7 +35,8 @@ class Received:
     mail_from: str
     rcpt_to: list[str]
     raw: bytes
-    peer: str
+    peer: str  # the client's address: the peer's, or the one a trusted MTA named with XFORWARD
+    helo: str = ""  # the name it greeted with (HELO/EHLO/LHLO, or XFORWARD's HELO)
 
 
 class _Connection:
@@ -129,7 +130,8 @@ class InboundWriter:
             for received in batch:  # the DBAPIs' executemany cannot give back the ids
                 cursor.execute(self.sql, (when, when, clean_text(received.mail_from),
                                           as_json([clean_text(r) for r in received.rcpt_to]),
-                                          clean_text(received.peer), received.raw, len(received.raw),
+                                          clean_text(received.peer), clean_text(received.helo)[:255],
+                                          received.raw, len(received.raw),
                                           InboundState.RECEIVED, 0, ""))
                 ids.append(cursor.lastrowid if self.db.sqlite else cursor.fetchone()[0])
         finally:
