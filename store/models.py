@@ -50,7 +50,8 @@ class InboundMessage(SQLModel, table=True):
     mail_from: str = Field(default="", max_length=998)
     rcpt_to: list[Any] = Field(default_factory=list, sa_column=_json_column())
     peer: str = Field(default="", max_length=200)
-    helo: str = Field(default="", max_length=255)  # the client's HELO/EHLO (or the one XFORWARD names)
+    # The name the client greeted with: HELO/EHLO/LHLO, or the one a trusted MTA forwarded.
+    helo: str = Field(default="", sa_column=sa.Column(sa.String(255), nullable=False, server_default=""))
     raw: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
     size: int = 0
     state: str = Field(default=InboundState.RECEIVED, max_length=20, index=True)

@@ -35,8 +35,8 @@ class Received:
     mail_from: str
     rcpt_to: list[str]
     raw: bytes
-    peer: str
-    helo: str = ""  # the client's HELO/EHLO name, for the SPF check of processors/trust/
+    peer: str  # the client's address: the peer's, or the one a trusted MTA named with XFORWARD
+    helo: str = ""  # the name it greeted with (HELO/EHLO/LHLO, or XFORWARD's HELO)
 
 
 class _Connection:
@@ -130,7 +130,8 @@ class InboundWriter:
             for received in batch:  # the DBAPIs' executemany cannot give back the ids
                 cursor.execute(self.sql, (when, when, clean_text(received.mail_from),
                                           as_json([clean_text(r) for r in received.rcpt_to]),
-                                          clean_text(received.peer), clean_text(received.helo[:255]), received.raw, len(received.raw),
+                                          clean_text(received.peer), clean_text(received.helo)[:255],
+                                          received.raw, len(received.raw),
                                           InboundState.RECEIVED, 0, ""))
                 ids.append(cursor.lastrowid if self.db.sqlite else cursor.fetchone()[0])
         finally:

@@ -21,13 +21,18 @@ from typing import TYPE_CHECKING, Any, Sequence
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from mailgate.gateway.accept_failures import AcceptFailures
 from mailgate.gateway.batched_writer import StoreWriter
+from mailgate.gateway.client_limits import ClientLimits
 from mailgate.gateway.config import GatewayConfig
 from mailgate.gateway.data_spool import DataSpool
 from mailgate.gateway.dbapi_store import InboundWriter, Received, ThreadReader
 from mailgate.gateway.fast_data import QuickData
+from mailgate.gateway.front_door import ClientSession, FrontDoor, Xforward, offered_keywords
 from mailgate.gateway.ingest_activity import IngestActivity
+from mailgate.gateway.open_files import raise_open_file_limit
 from mailgate.gateway.recipients import RecipientChecker
+from mailgate.gateway.xforward import Networks, networks
 from store.addresses.book import AddressBook
 from store.addresses.routes import RouteTable
 from store.hostport import parse_host_port
@@ -53,15 +58,28 @@ TEMPORARY_FAILURE = "451 4.3.0 mailgate could not store your message just now; p
 class GatewayHandler:
     """aiosmtpd handler shared by the SMTP and LMTP servers."""
 
-    def __init__(self, checker: RecipientChecker, writer: StoreWriter, reads: ThreadPoolExecutor):
+    def __init__(self, checker: RecipientChecker, writer: StoreWriter, reads: ThreadPoolExecutor,
+                 limits: ClientLimits, xforward_hosts: Networks = ()):
         self.checker = checker
         self.writer = writer
         self.reads = reads
+        self.limits = limits
+        self.xforward_hosts = xforward_hosts
         self.in_flight = 0
         self.reads_outage = Outage(log, "checking recipients against the store")
 
+    async def handle_EHLO(self, server: SMTP, session: Session, envelope: Envelope, hostname: str,
+                          responses: list[str]) -> list[str]:
+        session.host_name = hostname  # what aiosmtpd does itself for a server without this hook
+        return responses[:-1] + [f"250-{keyword}" for keyword in offered_keywords(server)] + responses[-1:]
+
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str,
                           rcpt_options: list[str]) -> str:
+        assert isinstance(server, FrontDoor) and isinstance(session, ClientSession)
+        limited = server.limited()
+        if limited and (over := self.limits.recipients_refused(session.client)):
+            session.hang_up = True
+            return over
         try:
             # Most verdicts need no query (or a cached one): skip the thread hop for those.
             verdict = self.checker.check_without_store(address, envelope.mail_from or "")
@@ -74,14 +92,19 @@ class GatewayHandler:
             return "451 4.3.0 mailgate cannot check this address just now; please try again later"
         if verdict.accept:
             envelope.rcpt_tos.append(address)
+        elif limited and verdict.reply.startswith("5"):
+            session.refused += 1
+            if over := self.limits.refused_recipient(session.client, session.refused):
+                session.hang_up = True
+                return over
         return verdict.reply
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         self.in_flight += 1
         try:
             raw = envelope.original_content or b""
-            peer = session.peer[0] if isinstance(session.peer, tuple) else str(session.peer)
-            received = Received(envelope.mail_from or "", list(envelope.rcpt_tos), raw, peer, session.host_name or "")
+            assert isinstance(session, ClientSession)
+            received = Received(envelope.mail_from or "", list(envelope.rcpt_tos), raw, session.address, session.helo)
             try:
                 inbound_id = await self.writer.store(received)
             except Exception:
@@ -125,11 +148,11 @@ class _PlainAddressFastPath(_SMTP):
         return address, rest
 
 
-class GatewaySMTP(QuickData, _PlainAddressFastPath, SMTP):
+class GatewaySMTP(FrontDoor, QuickData, _PlainAddressFastPath, SMTP):
     pass
 
 
-class GatewayLMTP(QuickData, _PlainAddressFastPath, LMTP):
+class GatewayLMTP(Xforward, QuickData, _PlainAddressFastPath, LMTP):
     pass
 
 
@@ -182,7 +205,7 @@ async def start_servers(config: GatewayConfig, handler: GatewayHandler,
     loop = asyncio.get_running_loop()
     context = tls_context(config)
     common: dict[str, Any] = dict(data_size_limit=config.max_message_size, enable_SMTPUTF8=True, decode_data=False,
-                  hostname=config.domain, ident="mailgate ESMTP", timeout=300,
+                  hostname=config.domain, ident="mailgate ESMTP", timeout=config.idle_timeout,
                   spool=DataSpool(config.spool_threshold))  # one for all sessions: large messages take turns
     servers = []
     if "smtp" in sockets:
@@ -210,7 +233,8 @@ class Gateway:
         # RCPT's store reads get a thread (and connection) of their own.
         self._reads = ThreadPoolExecutor(1, thread_name_prefix="rcpt-reads")
         addresses = AddressBook(domain=config.domain, secret=config.secret.encode(), routes=RouteTable(config.routes))
-        self.handler = GatewayHandler(RecipientChecker(addresses, self.threads.facts), self.writer, self._reads)
+        self.handler = GatewayHandler(RecipientChecker(addresses, self.threads.facts), self.writer, self._reads,
+                                      ClientLimits(config.limits(), config.domain), networks(config.xforward_hosts))
         self.servers: list[asyncio.base_events.Server] = []
 
     def _enqueue(self, ids: Sequence[int]) -> None:
@@ -220,6 +244,8 @@ class Gateway:
 
     async def start(self, sockets: dict[str, socket.socket]) -> None:
         sys.setswitchinterval(SWITCH_INTERVAL)
+        raise_open_file_limit()
+        asyncio.get_running_loop().set_exception_handler(AcceptFailures(log).handle)
         self.writer.start()
         self.servers = await start_servers(self.config, self.handler, sockets)
 
@@ -237,4 +263,4 @@ class Gateway:
 
 
 def _open_sessions() -> int:
-    return sum(1 for task in asyncio.all_tasks() if getattr(task.get_coro(), "__qualname__", "").startswith("SMTP._handle_client"))
+    return sum(1 for task in asyncio.all_tasks() if getattr(task.get_coro(), "__qualname__", "").endswith("._handle_client"))

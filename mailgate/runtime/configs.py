@@ -24,7 +24,13 @@ def gateway_config(settings: Settings, sockets: dict[str, socket.socket], routes
                          max_message_size=settings.max_message_size,
                          spool_threshold=settings.spool_threshold, tls_cert=settings.tls_cert,
                          tls_key=settings.tls_key, broker_url=settings.broker_url,
-                         broker_namespace=settings.broker_namespace, routes=routes.patterns)
+                         broker_namespace=settings.broker_namespace, routes=routes.patterns,
+                         client_connection_limit=settings.client_connection_limit,
+                         client_connection_rate_limit=settings.client_connection_rate_limit,
+                         session_refused_recipient_limit=settings.session_refused_recipient_limit,
+                         client_refused_recipient_limit=settings.client_refused_recipient_limit,
+                         client_limit_window=settings.client_limit_window, idle_timeout=settings.idle_timeout,
+                         xforward_hosts=settings.xforward_networks)
 
 
 def processors_config(settings: Settings) -> ProcessorsConfig:

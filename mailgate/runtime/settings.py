@@ -1,6 +1,7 @@
 """The one typed settings object, read once from MAILGATE_* variables (or a file)."""
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -47,6 +48,18 @@ class Settings(BaseSettings):
                                  "0 = keep all in memory")
     tls_cert: str = Field("", description="PEM certificate for STARTTLS; empty = no STARTTLS")
     tls_key: str = Field("", description="PEM private key for STARTTLS")
+    client_connection_limit: int = Field(50, ge=0, description="open connections per client address, "
+                                         "in each gateway process (0 = no limit); 421 beyond")
+    client_connection_rate_limit: int = Field(100, ge=0, description="connections per client address per "
+                                              "MAILGATE_CLIENT_LIMIT_WINDOW, in each gateway process (0 = no limit)")
+    session_refused_recipient_limit: int = Field(20, ge=0, description="refused recipients in one session "
+                                                 "before a 421 and a close (0 = no limit)")
+    client_refused_recipient_limit: int = Field(60, ge=0, description="refused recipients per client address per "
+                                                "MAILGATE_CLIENT_LIMIT_WINDOW before a 421 and a close (0 = no limit)")
+    client_limit_window: float = Field(60.0, gt=0, description="seconds over which the per-client rates are counted")
+    idle_timeout: float = Field(300.0, gt=0, description="seconds a client may stay silent before a 421 and a close")
+    xforward_hosts: str = Field("127.0.0.0/8 ::1", description="addresses or networks that may name the client "
+                                "with XFORWARD over LMTP (the MTA in front); empty = none")
     worker_threads: int = Field(4, ge=1, le=64, description="actor threads in `serve`/`worker`")
     gateway_processes: int = Field(default_factory=lambda: default_gateway_processes(), ge=1, le=32,
                                    description="SMTP gateway processes sharing the port (SO_REUSEPORT); "
@@ -85,6 +98,16 @@ class Settings(BaseSettings):
     def _host_port(cls, value: str, info) -> str:
         if value:
             parse_host_port(value, f"MAILGATE_{info.field_name.upper()}")
+        return value
+
+    @field_validator("xforward_hosts")
+    @classmethod
+    def _xforward_hosts(cls, value: str) -> str:
+        for host in value.replace(",", " ").split():
+            try:
+                ipaddress.ip_network(host, strict=False)
+            except ValueError:
+                raise ValueError(f"MAILGATE_XFORWARD_HOSTS: {host!r} is not an address or network") from None
         return value
 
     @field_validator("database_url")
@@ -145,6 +168,10 @@ class Settings(BaseSettings):
     @property
     def secret_bytes(self) -> bytes:
         return self.secret.get_secret_value().encode()
+
+    @property
+    def xforward_networks(self) -> tuple[str, ...]:
+        return tuple(self.xforward_hosts.replace(",", " ").split())
 
     @property
     def extra_phone_patterns(self) -> list[str]:
