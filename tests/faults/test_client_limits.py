@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import smtplib
+import time
 from datetime import timedelta
 
 import pytest
@@ -119,4 +120,22 @@ def test_an_idle_client_is_told_421_before_the_close(live):
     [line] = wire.reply()  # nothing sent: the server speaks first, then closes
     assert line.startswith(b"421 4.4.2 ") and b"timeout" in line
     assert wire.closed()
+    wire.close()
+
+
+@pytest.mark.xfail(strict=True, reason="the idle timer ran on while DATA was being read: a slow upload was cut off")
+def test_a_slow_upload_that_keeps_sending_is_not_idle(live):
+    wire = Wire(live.port, "127.0.0.52")
+    assert wire.reply()[0].startswith(b"220")
+    wire.say("EHLO slow.example")
+    assert wire.say("MAIL FROM:<clerk@example.org>")[0].startswith(b"250")
+    assert wire.say("RCPT TO:<foi@foi.test>")[0].startswith(b"250")
+    assert wire.say("DATA")[0].startswith(b"354")
+    wire.sock.sendall(b"Subject: a long scan\r\n\r\n")
+    chunk = (b"x" * 998 + b"\r\n") * 100  # 100 KB, every second for twice the idle timeout
+    for _ in range(int(2 * LIMITS["idle_timeout"]) + 1):
+        wire.sock.sendall(chunk)
+        time.sleep(1)
+    wire.sock.sendall(b".\r\n")
+    assert wire.reply()[0].startswith(b"250")
     wire.close()

@@ -21,6 +21,7 @@ import tracemalloc
 
 import pytest
 
+from mailgate.gateway.client_limits import ClientLimits, Limits
 from mailgate.gateway.config import GatewayConfig
 from mailgate.gateway.server import listening_socket, start_servers
 
@@ -32,6 +33,8 @@ class Recorder:
     """A handler that keeps nothing: the length of each content, and how many were in it at once."""
 
     def __init__(self, wait_for: int = 1):
+        self.limits = ClientLimits(Limits(), "foi.test")  # the front door counts clients for its handler
+        self.xforward_hosts = ()
         self.lengths: list[int] = []
         self.inside = self.most_inside = 0
         self.wait_for = wait_for
