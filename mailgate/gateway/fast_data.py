@@ -38,6 +38,7 @@ else:
 log = logging.getLogger("mail.log")
 
 END_OF_DATA = b".\r\n"  # a line of its own, after a line that ended in CRLF
+PROGRESS_BYTES = 64 * 1024  # the idle timer restarts after this much content, not after every line
 TOO_MUCH_DATA = "552 Error: Too much mail data"
 CANNOT_SPOOL = "451 4.3.0 mailgate cannot take your message just now; please try again later"
 
@@ -105,6 +106,7 @@ class QuickData(_SMTP):
         size, error = 0, None
         line_start = after_crlf = True  # at the start of a line; the last line ended in CRLF
         cr_last = False  # the part of this line read so far ends in CR
+        unnoticed = 0  # bytes since the idle timer was last put back: a client still sending is not idle
         try:
             while True:
                 try:
@@ -116,6 +118,10 @@ class QuickData(_SMTP):
                     log.info("Connection lost during DATA")
                     self._writer.close()
                     raise
+                unnoticed += len(piece)
+                if unnoticed >= PROGRESS_BYTES:
+                    self._reset_timeout()
+                    unnoticed = 0
                 if line_start and piece[:1] == b".":
                     if piece == END_OF_DATA and after_crlf:
                         break

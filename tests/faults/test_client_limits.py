@@ -123,7 +123,6 @@ def test_an_idle_client_is_told_421_before_the_close(live):
     wire.close()
 
 
-@pytest.mark.xfail(strict=True, reason="the idle timer ran on while DATA was being read: a slow upload was cut off")
 def test_a_slow_upload_that_keeps_sending_is_not_idle(live):
     wire = Wire(live.port, "127.0.0.52")
     assert wire.reply()[0].startswith(b"220")
