@@ -150,7 +150,7 @@ class Store:
 
     def add_canaries(self, reply: ThreadMessage, bounce: ThreadMessage) -> dict[str, int]:
         """Released files whose bytes carry what their public text does not (as redaction left it): a text
-        file, a CSV, a delivery report's status part, and a binary file with an address in it."""
+        file, a CSV, a delivery report's status part, and a binary file with an address in it; and a photo."""
         files = {
             "canary_txt": (reply, "notes.txt", "text/plain",
                            b"Call TXT-ATTACHMENT-CANARY on 020 7946 0018 or write to txt@camden-canary.example\n",
@@ -164,12 +164,13 @@ class Store:
                            "Reporting-MTA: dns; mx.camden.example\n\nFinal-Recipient: rfc822; [email address]\nAction: failed"),
             "canary_binary": (reply, "scan.pdf", "application/pdf",
                               b"%PDF-1.4 BINARY-ATTACHMENT-CANARY bin@camden-canary.example %%EOF\n", ""),
+            "photo": (reply, "photo.jpg", "image/jpeg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00 pothole @ 51.5N", ""),
         }
         ids = {}
         for key, (owner, name, content_type, data, public_text) in files.items():
             ids[key] = self.add(Attachment(message_id=owner.id, filename=name, public_filename=name,
                                            content_type=content_type, size=len(data),
-                                           sha256=put_blob(self.blob_dir, data), text=data.decode(),
+                                           sha256=put_blob(self.blob_dir, data), text=data.decode("latin-1"),
                                            public_text=public_text)).id
         return ids
 

@@ -8,8 +8,6 @@ import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
-import pytest
-
 from tests.archive.conftest import ALLOWED_ADDRESS, EMAIL, HOSTILE, PRIVATE, TODAY, all_files
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -36,8 +34,6 @@ def tags_of(html: str) -> list[tuple[str, dict]]:
     return parser.tags
 
 
-@pytest.mark.xfail(strict=True, reason="text attachments are published as their original bytes, and binary ones "
-                                       "whatever addresses they carry")
 def test_no_email_address_or_private_text_in_any_file(site):
     files = all_files(site)
     assert len(files) > 30
@@ -68,7 +64,6 @@ def test_the_thread_page_shows_every_visible_message_in_order(site, store):
     assert 'href="mailto:subscribe@archive.test?subject=follow%20thread%201"' in html
 
 
-@pytest.mark.xfail(strict=True, reason="a text file is published as its original bytes, not its public text")
 def test_attachments_released_withheld_and_never_executable(site, store):
     folder = site / f"thread/{store.ids['foi']}/attachments"
     released = folder / str(store.ids["released"])
