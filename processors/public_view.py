@@ -10,6 +10,7 @@ from processors.understanding import CensorRule as Rule
 from processors.understanding import redact_text
 from processors.understanding.redact import PHONE_PATTERNS
 from store.blobs import get_blob
+from store.content_types import is_text_like
 from store.models import Attachment, CensorRule, Thread, ThreadMessage
 
 
@@ -71,8 +72,11 @@ def fill_public_fields(message: ThreadMessage, redact: Redactor) -> None:
 def fill_public_attachment(attachment: Attachment, data: bytes, redact: Redactor) -> None:
     attachment.public_filename = redact(attachment.filename)
     attachment.public_text = redact(attachment.text)
-    # A file can't be redacted in place: if a rule hits inside it, it waits for an operator.
-    attachment.released = not redact.file_needs_review(data, attachment.text)
+    # A binary file can't be redacted in place: if a rule hits inside it, it waits for an operator. A text
+    # file is published as its public text (web_archive/build.py), yet one naming the citizen waits too;
+    # one whose text could not be read has no redacted form to publish.
+    unreadable = is_text_like(attachment.content_type) and bool(data.strip()) and not attachment.text
+    attachment.released = not unreadable and not redact.file_needs_review(data, attachment.text)
 
 
 def refresh_thread(session: Session, context: Context, thread: Thread) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import heapq
+import logging
 import multiprocessing
 import os
 import shutil
@@ -39,6 +40,7 @@ from web_archive.lists import (
 )
 from web_archive.mbox import thread_mbox
 from web_archive.pages import TEMPLATE_DIR, Site, attachment_path, render_attachment, render_thread
+from web_archive.scrub import file_has_address
 from web_archive.search import BUNDLE, index_site
 from web_archive.source import (
     ThreadView,
@@ -53,6 +55,7 @@ from web_archive.stats import AuthorityStats, authority_stats, responsiveness
 from web_archive.summary import Summary, summarise
 
 CHUNK = 1000  # threads per unit of parallel work
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -275,11 +278,10 @@ def write_thread(site: Site, out: OutputTree, view: ThreadView, blob_dir: Path, 
             folder, file = attachment_path(tid, attachment)
             names = kept.setdefault(folder.rsplit("/", 2)[-2], {"index.html"})
             if attachment.released:
-                source = blob_path(Path(blob_dir), attachment.sha256)
-                if out.copy_file(file, source):
+                if _offer_file(out, file, attachment, Path(blob_dir), site.allowed):
                     names.add(file.rsplit("/", 1)[1])
                 else:
-                    attachment.released = False  # no bytes to offer: say so rather than link to nothing
+                    attachment.released = False  # nothing to offer: say so rather than link to nothing
             out.write_text(folder + "index.html", render_attachment(site, view, message, attachment))
     if clean:
         _remove_stale_attachments(out, base + "attachments", kept)
@@ -287,6 +289,22 @@ def write_thread(site: Site, out: OutputTree, view: ThreadView, blob_dir: Path, 
     out.write_text(base + "feed.atom", thread_feed(site, view))
     out.write_text(base + "thread.mbox", thread_mbox(view))
     out.write_text(base + "index.html", render_thread(site, view))
+
+
+def _offer_file(out: OutputTree, file: str, attachment, blob_dir: Path, allowed) -> bool:
+    """Publish a released file: a text-like one as its public text (redacted, and scrubbed on its way out), a
+    binary one as its bytes unless they carry an address, which bytes cannot be redacted of; False if not."""
+    if attachment.text_like:
+        out.write_text(file, attachment.text)
+        return True
+    source = blob_path(blob_dir, attachment.sha256)
+    try:
+        if file_has_address(source, allowed):
+            log.warning("attachment %s (%s) not published: an email address in its bytes", attachment.id, file)
+            return False
+    except FileNotFoundError:
+        return False
+    return out.copy_file(file, source)
 
 
 def _remove_stale_attachments(out: OutputTree, folder: str, kept: dict[str, set[str]]) -> None:

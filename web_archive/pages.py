@@ -21,6 +21,7 @@ MONTHS = ("January February March April May June July August September October N
 # Attachments keep their extension only when a browser will not run them (no .html, .svg, .js ...).
 SAFE_EXTENSIONS = frozenset(
     "pdf txt csv doc docx xls xlsx ods odt odp ppt pptx rtf png jpg jpeg gif webp zip eml msg tif tiff".split())
+TEXT_EXTENSIONS = frozenset(("txt", "csv"))
 # The service addresses pages link to (mailto:), and so the only addresses they may show.
 LINKED_ROUTES = (RouteName.NEW_FOI, RouteName.NEW_REPORT, RouteName.SUBSCRIBE)
 MESSAGE_MARKS = {"auto_reply": "Automatic reply", "bounce": "Delivery failure (bounce)",
@@ -48,16 +49,20 @@ def rfc3339(value: str | None) -> str:
     return f"{value[:10]}T{value[11:19]}Z" if value else ""
 
 
-def safe_filename(name: str, attachment_id: int) -> str:
-    """A file name that is safe in a URL and on disk, and that no browser will execute.
+def safe_filename(name: str, attachment_id: int, text: bool = False) -> str:
+    """A file name that is safe in a URL and on disk, and that no browser will execute; a `text` file (one
+    published as its public text) is a .txt unless it is a .csv.
 
     >>> safe_filename("Minutes 2024.PDF", 1), safe_filename("../evil.html", 2), safe_filename("", 3)
     ('Minutes_2024.PDF', 'evil.html.bin', 'attachment-3.bin')
+    >>> safe_filename("evil.html", 4, text=True), safe_filename("data.CSV", 5, text=True)
+    ('evil.html.txt', 'data.CSV')
     """
     base = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._-")[:100] or f"attachment-{attachment_id}"
     stem, dot, extension = base.rpartition(".")
-    if not dot or not stem or extension.lower() not in SAFE_EXTENSIONS:
-        base += ".bin"
+    allowed = TEXT_EXTENSIONS if text else SAFE_EXTENSIONS
+    if not dot or not stem or extension.lower() not in allowed:
+        base += ".txt" if text else ".bin"
     return base
 
 
@@ -133,7 +138,7 @@ class Site:
 def attachment_path(thread_id: int, attachment) -> tuple[str, str]:
     """(folder, file) of an attachment, relative to the output root."""
     folder = f"{thread_path(thread_id)}attachments/{attachment.id}/"
-    return folder, folder + safe_filename(attachment.filename, attachment.id)
+    return folder, folder + safe_filename(attachment.filename, attachment.id, attachment.text_like)
 
 
 def render_thread(site: Site, view: ThreadView) -> str:
@@ -141,7 +146,7 @@ def render_thread(site: Site, view: ThreadView) -> str:
     state = site.state_of(row.kind, row.state, row.awaiting_classification, row.sent_at)
     # a deadline means something only while the authority still owes an answer
     due, very_due = site.due_of(row.kind, row.sent_at) if row.state in WAITING else (None, None)
-    files = {a.id: safe_filename(a.filename, a.id) for m in view.messages for a in m.attachments}
+    files = {a.id: safe_filename(a.filename, a.id, a.text_like) for m in view.messages for a in m.attachments}
     return site.render("thread.html", "../../", thread=row, messages=view.messages, state=state, due=due,
                        very_due=very_due, authority=site.authorities.get(row.authority_id), files=files,
                        marks=MESSAGE_MARKS)
@@ -149,4 +154,5 @@ def render_thread(site: Site, view: ThreadView) -> str:
 
 def render_attachment(site: Site, view: ThreadView, message, attachment) -> str:
     return site.render("attachment.html", "../../../../", thread=view.row, message=message,
-                       attachment=attachment, filename=safe_filename(attachment.filename, attachment.id))
+                       attachment=attachment,
+                       filename=safe_filename(attachment.filename, attachment.id, attachment.text_like))

@@ -12,6 +12,7 @@ from typing import Iterable, Iterator
 
 import sqlalchemy as sa
 
+from store.content_types import is_text_like
 from store.models import UTCDateTime
 
 PUBLISHED_KINDS = ("foi", "report")  # "letter" is private: only counted, never shown
@@ -61,6 +62,11 @@ class AttachmentView:
     sha256: str
     text: str
     released: bool
+
+    @property
+    def text_like(self) -> bool:
+        """Published as its public text (redacted, scrubbed), never as the original bytes."""
+        return is_text_like(self.content_type)
 
 
 @dataclass(slots=True)

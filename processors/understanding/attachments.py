@@ -8,6 +8,8 @@ import re
 import zipfile
 from email.message import Message
 
+from store.content_types import is_text_like
+
 from .budget import Budget
 from .charsets import header_str
 from .mime_parse import LeafPart, content_type_of, part_charset, payload_bytes, walk
@@ -31,7 +33,7 @@ def safe_filename(name: str | None, index: int, content_type: str) -> str:
         name = _UNSAFE_NAME.sub("_", name).strip(" ._")
         name = name[:200]
     if not name:
-        ext = mimetypes.guess_extension(content_type or "") or ".bin"
+        ext = mimetypes.guess_extension(content_type or "") or (".txt" if is_text_like(content_type) else ".bin")
         if content_type == "message/rfc822":
             ext = ".eml"
         name = f"attachment-{index}{ext}"
@@ -115,6 +117,11 @@ class AttachmentReader:
     def read_leaf(self, leaf: LeafPart) -> None:
         part = leaf.part
         ctype = content_type_of(part)
+        if ctype.startswith("message/") and ctype not in _WHOLE_MAILS:
+            # A delivery report's status fields, a read receipt, returned headers: text, kept whole (read as
+            # an embedded mail, only the first of a report's blocks survived: the recipients' were lost).
+            self.add(_report_bytes(part), leaf.filename, ctype, leaf.depth, note=None, charset="utf-8")
+            return
         if ctype == "message/rfc822" or isinstance(part.get_payload(), list):
             self._read_embedded_message(part, leaf.depth, leaf.filename)
             return
@@ -284,6 +291,17 @@ class AttachmentReader:
                 msg.close()
             except Exception:  # noqa: BLE001
                 pass
+
+
+_WHOLE_MAILS = ("message/rfc822", "message/global")
+
+
+def _report_bytes(part: Message) -> bytes:
+    """The body of a message/* part that is not a whole mail; the stdlib splits it into header blocks."""
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        return b"".join(block.as_bytes() for block in payload if isinstance(block, Message))
+    return payload_bytes(part, [])
 
 
 class _TooBig(Exception):

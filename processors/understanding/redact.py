@@ -26,7 +26,8 @@ PHONE_PATTERNS = [
     r"\(\d{3}\)\s?\d{3}[-.\s]\d{4}",
     r"\b\d{3}-\d{3}-\d{4}",
 ]
-_BOUNDARY_BEFORE = r"(?<![\w/\-.,£$€+#])"
+# A comma stops a number only after a digit (4,312,567): after a word it ends a CSV field.
+_BOUNDARY_BEFORE = r"(?<![\w/\-.£$€+#])(?<!\d,)"
 _BOUNDARY_AFTER = r"(?![\w/\-]|[.,]\d)"
 
 

@@ -5,6 +5,8 @@ import io
 import logging
 import zipfile
 
+from store.content_types import is_text_like
+
 from .budget import Budget
 from .charsets import decode_bytes
 from .html_text import html_to_text
@@ -26,7 +28,7 @@ def extract_text(data: bytes, content_type: str, budget: Budget, charset: str | 
     """(text or None, note or None) for one attachment; never raises."""
     extractor = _EXTRACTORS.get(content_type)
     if extractor is None:
-        if content_type.startswith("text/"):
+        if is_text_like(content_type):  # JSON, XML, calendars, a delivery report's status part ...
             extractor = _plain
         else:
             return None, None

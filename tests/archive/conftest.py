@@ -20,7 +20,10 @@ TODAY = date(2026, 3, 2)
 # Strings that live only in private columns: none of them may appear in any output file.
 PRIVATE = ("PRIVATE-BODY-TEXT", "PRIVATE-QUOTED", "PRIVATE-SUBJECT", "citizen.secret", "foi@camden.example",
            "HELD-IN-PEN", "LETTER-CONTENT", "HIDDEN-MESSAGE", "HIDDEN-THREAD", "SPAM-MESSAGE", "RAW-BYTES",
-           "UNCONFIRMED-THREAD", "NOT-PUBLIC-THREAD", "WITHHELD-TEXT")
+           "UNCONFIRMED-THREAD", "NOT-PUBLIC-THREAD", "WITHHELD-TEXT",
+           # in the bytes of attachments only: their public text (or nothing, for a binary file) is what may show
+           "TXT-ATTACHMENT-CANARY", "CSV-ATTACHMENT-CANARY", "DSN-ATTACHMENT-CANARY", "BINARY-ATTACHMENT-CANARY",
+           "camden-canary.example")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 # The only addresses a page may carry: the service's own request-making addresses (mailto: links).
 ALLOWED_ADDRESS = re.compile(r"(?:foi-[a-z0-9-]+|report|subscribe)@" + re.escape(DOMAIN))
@@ -83,7 +86,7 @@ class Store:
                          sent_at=when(59 + 365), arrived_at=when(59)))
         reply = self.add(message(foi, 5, "incoming", "reply", "Here is the budget, see attached.",
                                  quoted="> Please send me the pothole budget.\n> QUOTED-MARKER"))
-        self.add(message(foi, 6, "incoming", "bounce", "Delivery to a colleague failed."))
+        bounce = self.add(message(foi, 6, "incoming", "bounce", "Delivery to a colleague failed."))
         self.add(message(foi, 7, "incoming", "reply", "HIDDEN-MESSAGE do not show", hidden=True))
         self.add(message(foi, 8, "incoming", "spam", "SPAM-MESSAGE buy now"))
         sha = put_blob(self.blob_dir, b"budget,amount\nroads,100\n")
@@ -98,7 +101,7 @@ class Store:
         html_file = self.add(Attachment(message_id=reply.id, filename="page.html", public_filename="page.html",
                                         content_type="text/html", size=25, sha256=html_sha, public_text="page"))
         self.ids.update(request=request.id, reply=reply.id, released=released.id, withheld=withheld.id,
-                        html_file=html_file.id)
+                        html_file=html_file.id, **self.add_canaries(reply, bounce))
 
         hostile = self.add(Thread(kind="foi", title="Hostile " + HOSTILE, state="successful",
                                   counterpart_id=evil.id, citizen_name="<i>Mallory</i>",
@@ -144,6 +147,32 @@ class Store:
                                       raw=b"RAW-BYTES HELD-IN-PEN", size=21))
         self.add(HeldMessage(inbound_id=raw.id, recipient="nobody@archive.test", reason="HELD-IN-PEN"))
         return self
+
+    def add_canaries(self, reply: ThreadMessage, bounce: ThreadMessage) -> dict[str, int]:
+        """Released files whose bytes carry what their public text does not (as redaction left it): a text
+        file, a CSV, a delivery report's status part, and a binary file with an address in it; and a photo."""
+        files = {
+            "canary_txt": (reply, "notes.txt", "text/plain",
+                           b"Call TXT-ATTACHMENT-CANARY on 020 7946 0018 or write to txt@camden-canary.example\n",
+                           "Call [name] on [phone number] or write to [email address]"),
+            "canary_csv": (reply, "contacts.csv", "text/csv",
+                           b"name,email\nCSV-ATTACHMENT-CANARY,csv@camden-canary.example\n",
+                           "name,email\n[name],[email address]"),
+            "canary_dsn": (bounce, "attachment-2.txt", "message/delivery-status",
+                           b"Reporting-MTA: dns; mx.camden.example\n\n"
+                           b"Final-Recipient: rfc822; DSN-ATTACHMENT-CANARY@camden-canary.example\nAction: failed\n",
+                           "Reporting-MTA: dns; mx.camden.example\n\nFinal-Recipient: rfc822; [email address]\nAction: failed"),
+            "canary_binary": (reply, "scan.pdf", "application/pdf",
+                              b"%PDF-1.4 BINARY-ATTACHMENT-CANARY bin@camden-canary.example %%EOF\n", ""),
+            "photo": (reply, "photo.jpg", "image/jpeg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00 pothole @ 51.5N", ""),
+        }
+        ids = {}
+        for key, (owner, name, content_type, data, public_text) in files.items():
+            ids[key] = self.add(Attachment(message_id=owner.id, filename=name, public_filename=name,
+                                           content_type=content_type, size=len(data),
+                                           sha256=put_blob(self.blob_dir, data), text=data.decode("latin-1"),
+                                           public_text=public_text)).id
+        return ids
 
 
 @pytest.fixture

@@ -1,13 +1,14 @@
 """A citizen asks, the authority answers, and the archive shows exactly the public part of it."""
 from __future__ import annotations
 
+import gzip
 import json
 import mailbox
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
-from tests.archive.conftest import ALLOWED_ADDRESS, EMAIL, HOSTILE, PRIVATE, all_files
+from tests.archive.conftest import ALLOWED_ADDRESS, EMAIL, HOSTILE, PRIVATE, TODAY, all_files
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -66,14 +67,16 @@ def test_the_thread_page_shows_every_visible_message_in_order(site, store):
 def test_attachments_released_withheld_and_never_executable(site, store):
     folder = site / f"thread/{store.ids['foi']}/attachments"
     released = folder / str(store.ids["released"])
-    assert (released / "budget.csv").read_bytes() == b"budget,amount\nroads,100\n"
+    assert (released / "budget.csv").read_bytes() == b"budget,amount\nroads,100"  # the public text, redacted
     assert "budget,amount\nroads,100" in read(site, f"thread/{store.ids['foi']}/attachments/{store.ids['released']}/index.html")
     withheld = folder / str(store.ids["withheld"])
     assert sorted(p.name for p in withheld.iterdir()) == ["index.html"]
     assert "withheld pending review" in (withheld / "index.html").read_text()
     assert "review.pdf <span class=\"withheld\">withheld pending review</span>" in read(site, f"thread/{store.ids['foi']}/index.html")
     html_attachment = folder / str(store.ids["html_file"])
-    assert sorted(p.name for p in html_attachment.iterdir()) == ["index.html", "page.html.bin"]
+    # an HTML file is text: its public text is published, as a .txt no browser runs
+    assert sorted(p.name for p in html_attachment.iterdir()) == ["index.html", "page.html.txt"]
+    assert (html_attachment / "page.html.txt").read_text() == "page"
 
 
 def test_hostile_html_stays_text(site, store):
@@ -207,3 +210,22 @@ def test_no_external_resources(site):
                 assert "://" not in target and not target.startswith("//"), (page, target)
     css = read(site, "static/archive.css")
     assert "url(" not in css and "@import" not in css
+
+
+def test_no_private_text_or_address_in_the_search_index(store, tmp_path):
+    """Pagefind indexes every page, the attachments' text views too; its files are gzipped, so read them unzipped."""
+    from web_archive.build import build_site
+
+    out = tmp_path / "searched"
+    build_site(store.config, out, full=True, search=True, today=TODAY, progress=False)
+    index = []
+    for path in sorted((out / "pagefind").rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            index.append((gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data).decode("utf-8", "replace"))
+    text = "\n".join(index)
+    # the canaries' neighbours are there: the check reads the attachments' indexed text
+    assert "roads,100" in text and "Final-Recipient: rfc822; [email address]" in text
+    for secret in PRIVATE:
+        assert secret not in text, secret
+    assert [a for a in EMAIL.findall(text) if not ALLOWED_ADDRESS.fullmatch(a)] == []

@@ -43,3 +43,8 @@ def test_redaction_matches_tells_when_a_binary_attachment_needs_a_human():
     assert redaction_matches("Jane Doe wrote", [CensorRule("jane doe")])
     assert redaction_matches("t\x00o\x00:\x00 \x00a\x00@\x00b\x00.\x00c\x00o\x00m\x00".encode("latin-1"), [])
     assert not redaction_matches(b"nothing here, FOI-2024-0113, 2023", [])
+
+
+def test_a_phone_number_in_a_csv_field_is_hidden_but_not_a_thousands_group():
+    assert redact_text("Kim Officer,01632 960 123,kim") == "Kim Officer,[phone number],kim"
+    assert redact_text("4,312,0161 496 0000") == "4,312,0161 496 0000"  # after a digit's comma: a number goes on
