@@ -33,7 +33,9 @@ class Result:
 
 
 def domain_of(value: str) -> str:
-    """>>> domain_of("<Sam@Mail.Example.org>"), domain_of("example.org")
+    """The domain of an address (or a bare domain), lower-cased.
+
+    >>> domain_of("<Sam@Mail.Example.org>"), domain_of("example.org")
     ('mail.example.org', 'example.org')
     """
     return value.strip().strip("<>").rpartition("@")[2].strip().rstrip(".").lower()
