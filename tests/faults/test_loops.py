@@ -6,15 +6,14 @@ the forward held, and the operator told once."""
 from __future__ import annotations
 
 import logging
-import os
-import subprocess
-import sys
 import uuid
 from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
 
+from processors import limits
+from processors.foi.loop_release import release_loop
 from store.models import HeldMessage, RateEvent
 from tests.foi.test_rules import CITIZEN, citizen_mail, make_thread, messages
 
@@ -66,21 +65,18 @@ def held(service) -> list[HeldMessage]:
         return list(session.exec(select(HeldMessage).where(HeldMessage.state == "held").order_by(HeldMessage.id)))
 
 
-def mailgate(service, *args: str, relay=None) -> str:
-    """The real `mailgate` command on the running service's store."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("MAILGATE_")}
-    settings = service.settings
-    environment |= {"MAILGATE_HOME": str(settings.home), "MAILGATE_DOMAIN": settings.domain,
-                    "MAILGATE_SECRET": settings.secret.get_secret_value(),
-                    "MAILGATE_DATABASE_URL": settings.sqlalchemy_url, "MAILGATE_BROKER_URL": settings.broker_url,
-                    "MAILGATE_BROKER_NAMESPACE": settings.broker_namespace, "MAILGATE_RELAY": settings.relay}
-    result = subprocess.run([sys.executable, "-m", "mailgate", *args], env=environment, capture_output=True,
-                            text=True, timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
+def operator(service, act):
+    """What `mailgate holding-pen release-loop` and `mailgate limits reset` do (mailgate/cli/), on the
+    running service's context (tests/spine/test_cli.py runs the commands themselves)."""
+    from processors.mail_out import commit_and_send
+
+    with Session(service.context.engine, expire_on_commit=False) as session:
+        result = act(session, service.context)
+        commit_and_send(session, service.context)
+    service.wait_idle()
+    return result
 
 
-@pytest.mark.xfail(strict=True, reason="forwards between the two sides of a thread are not limited yet")
 @pytest.mark.parametrize("style", ["plain", "ticketed"])
 def test_two_header_less_robots_are_stopped(service, relay, caplog, style):
     caplog.set_level(logging.WARNING)
@@ -102,7 +98,6 @@ def test_two_header_less_robots_are_stopped(service, relay, caplog, style):
     assert len(warnings) == 1 and f"request {thread.id}" in warnings[0].getMessage()
 
 
-@pytest.mark.xfail(strict=True, reason="forwards between the two sides of a thread are not limited yet")
 def test_follow_ups_past_the_hourly_limit_are_held_until_the_hour_passes_or_a_reset(service, relay, caplog):
     caplog.set_level(logging.WARNING)
     thread = make_thread(service)
@@ -118,7 +113,7 @@ def test_follow_ups_past_the_hourly_limit_are_held_until_the_hour_passes_or_a_re
     assert [m.body_text for m in private] == QUESTIONS[LIMIT:LIMIT + 2]
     assert not any(QUESTIONS[LIMIT] in m.text for m in relay.to(AUTHORITY))
 
-    assert "cleared" in mailgate(service, "limits", "reset", AUTHORITY)
+    assert operator(service, lambda session, _: limits.reset(session, AUTHORITY)) == LIMIT
     citizen_mail(service, thread.id, QUESTIONS[LIMIT + 2])
     assert len(relay.to(AUTHORITY)) == before + LIMIT + 1
 
@@ -127,20 +122,16 @@ def test_follow_ups_past_the_hourly_limit_are_held_until_the_hour_passes_or_a_re
     assert len(relay.to(AUTHORITY)) == before + LIMIT + 2
 
 
-@pytest.mark.xfail(strict=True, reason="forwards between the two sides of a thread are not limited yet")
 def test_an_operator_releases_a_loop_held_batch_in_one_command(service, relay):
     thread = make_thread(service)
     run_robots(service, relay, minutes=1)
     to_authority, to_citizen = len(relay.to(AUTHORITY)), len(relay.to(CITIZEN))
     assert len(held(service)) == 2  # one follow-up, one reply's notice: both like the one before
-    out = mailgate(service, "holding-pen", "release-loop", str(thread.id))
-    assert "released 2" in out
-    service.wait_idle()
+    assert operator(service, lambda session, context: release_loop(session, context, thread.id)) == 2
     assert len(relay.to(AUTHORITY)) == to_authority + 1 and len(relay.to(CITIZEN)) == to_citizen + 1
     assert held(service) == [] and not any(m.hidden for m in messages(service, thread.id))
 
 
-@pytest.mark.xfail(strict=True, reason="forwards between the two sides of a thread are not limited yet")
 def test_a_reply_alike_to_a_recent_one_from_the_authority_is_not_notified(service, relay):
     thread = make_thread(service)
     address = service.context.addresses.authority_facing(thread.id)
