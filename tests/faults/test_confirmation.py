@@ -3,7 +3,6 @@ as automatic (a header-less out-of-office answering the confirmation mail) nor f
 verdict is fail (processors/foi/requests.py confirm_by_email)."""
 from __future__ import annotations
 
-import pytest
 from sqlmodel import Session, select
 
 from processors.routing import Delivery, Outcome
@@ -40,7 +39,6 @@ def test_an_out_of_office_without_headers_confirms_nothing(service, relay):
     assert relay.to(AUTHORITY) == [] and state(service) == AWAITING_CONFIRMATION
 
 
-@pytest.mark.xfail(strict=True, reason="confirm_by_email does not ask the sender-trust verdict")
 def test_a_confirmation_whose_verdict_is_fail_confirms_nothing(service, relay):
     confirm = ask(service, relay)
     context = service.context
