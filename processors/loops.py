@@ -17,7 +17,6 @@ import logging
 from datetime import timedelta
 from enum import StrEnum
 
-import sqlalchemy as sa
 from rapidfuzz import fuzz, utils
 from sqlmodel import Session, select
 
@@ -40,9 +39,9 @@ class Direction(StrEnum):
 
 
 # Whose words a forward in each direction carries: the requester's follow-ups (sent or held), or
-# the replies that came from the counterpart's side.
-_SAME_SIDE = {Direction.TO_COUNTERPART: ThreadMessage.kind == "follow_up",
-              Direction.TO_REQUESTER: sa.and_(ThreadMessage.kind == "reply", ThreadMessage.direction == "incoming")}
+# the replies that came from the counterpart's side (a reply is always incoming). One kind each, so
+# the newest are read along ix_thread_message_thread_id_kind_arrived_at, never walking the thread.
+_SAME_SIDE = {Direction.TO_COUNTERPART: "follow_up", Direction.TO_REQUESTER: "reply"}
 
 
 class LoopHeld(HoldForOperator):
@@ -85,7 +84,8 @@ def most_alike(session: Session, thread: Thread, direction: Direction, text: str
     new = utils.default_process(text[:COMPARED_CHARS])
     if not new:
         return 0.0  # nothing said (a file alone): nothing to compare
-    query = (select(ThreadMessage.body_text).where(ThreadMessage.thread_id == thread.id, _SAME_SIDE[direction])
+    query = (select(ThreadMessage.body_text).where(ThreadMessage.thread_id == thread.id,
+                                                 ThreadMessage.kind == _SAME_SIDE[direction])
              .order_by(ThreadMessage.arrived_at.desc(), ThreadMessage.id.desc()).limit(RECENT))
     if this_message is not None:
         query = query.where(ThreadMessage.id != this_message)

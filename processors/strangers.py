@@ -44,7 +44,7 @@ def short_title(text: str, limit: int = TITLE_CHARS) -> str:
     """The sender's subject as we may repeat it: no links, no addresses, one line, at most `limit` chars.
 
     >>> short_title("WIN at http://spam.example/x or www.pills.example, mail sales@spam.example or spam.example now")
-    'WIN at or, mail or now'
+    'WIN at or mail or now'
     >>> short_title("Library opening hours in 2024 and the staffing of each branch, by month and by grade of staff")
     'Library opening hours in 2024 and the staffing of each branch, by month and by…'
     """

@@ -142,6 +142,8 @@ class ThreadMessage(SQLModel, table=True):
         # plain thread_id lookups, so thread_id has no index of its own.
         sa.Index("ix_thread_message_thread_id_message_id_header", "thread_id", "message_id_header"),
         sa.Index("ix_thread_message_thread_id_arrived_at_id", "thread_id", "arrived_at", "id"),
+        # The loop breaker's "last five from this side" (processors/loops.py).
+        sa.Index("ix_thread_message_thread_id_kind_arrived_at", "thread_id", "kind", "arrived_at", "id"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     thread_id: int = Field(foreign_key="thread.id")

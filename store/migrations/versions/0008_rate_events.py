@@ -4,7 +4,8 @@ Two robots without RFC 3834 headers answered each other through a request thread
 (27 mails one way, 26 the other in a minute), and a forged From: made mailgate send
 its confirmation, repeating the forger's text, to anyone. Each forward between the
 two sides of a thread and each mail to a stranger is now a row here; the limits
-count the recent ones (processors/loops.py, processors/strangers.py).
+count the recent ones (processors/loops.py, processors/strangers.py). An index
+reads a thread's newest messages of one kind, for the loop breaker's likeness.
 
 Revision ID: 0008
 Revises: 0007
@@ -38,7 +39,12 @@ def upgrade() -> None:
         batch_op.create_index('ix_rate_event_thread_id', ['thread_id'], unique=False)
         batch_op.create_index('ix_rate_event_address', ['address'], unique=False)
         batch_op.create_index('ix_rate_event_client', ['client'], unique=False)
+    with op.batch_alter_table('thread_message', schema=None) as batch_op:
+        batch_op.create_index('ix_thread_message_thread_id_kind_arrived_at', ['thread_id', 'kind', 'arrived_at', 'id'],
+                              unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('thread_message', schema=None) as batch_op:
+        batch_op.drop_index('ix_thread_message_thread_id_kind_arrived_at')
     op.drop_table('rate_event')
