@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 from processors import limits
 from processors.context import Context
 from processors.kinds import HoldForOperator
+from processors.threads import lock_thread
 from store.models import Counterpart, Thread, ThreadMessage
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ def count_forward(session: Session, context: Context, thread: Thread, direction:
                   this_message: int | None = None) -> None:
     """Count this forward, or raise LoopHeld when it is past a limit (the caller keeps the message
     privately first). `this_message` is the message being forwarded, when already recorded."""
+    lock_thread(session, thread.id)  # two workers forwarding in one thread count one after the other
     reason = why_a_loop(session, context, thread, direction, text, this_message)
     now = context.clock.now()
     if reason is None:
