@@ -27,6 +27,10 @@ class ProcessorsConfig:
     sender_trust: str = "none"           # none | upstream | verify (processors/trust/)
     authserv_id: str = ""                # our MTA's Authentication-Results id; the id of our own checks
     dns_resolver: str = ""               # HOST:PORT for verify; empty: the system's
+    loop_forwards_per_hour: int = 5      # per thread and direction (processors/loops.py)
+    loop_similarity: float = 0.9         # this alike to a recent message from the same side: a loop
+    stranger_mails_per_hour: int = 1     # to one address (processors/strangers.py)
+    stranger_mails_per_client_per_day: int = 50  # caused by one SMTP client
 
     @property
     def blob_dir(self) -> Path:

@@ -95,8 +95,8 @@ def assign(session: Session, context: Context, held_id: int, thread_id: int) -> 
         raise HoldingPenError(f"there is no thread {thread_id}")
     inbound = session.get(InboundMessage, held.inbound_id)
     understood = understand(inbound.raw, envelope_from=inbound.mail_from)
-    note = receive_response(session, context, thread, inbound, understood)
-    resolve_held(session, context, held, "assigned", thread_id)
+    note = receive_response(session, context, thread, inbound, understood, by_an_operator=True)
+    resolve(session, context, held, "assigned", thread_id)
     return note
 
 
@@ -104,11 +104,11 @@ def reject(session: Session, context: Context, held_id: int) -> None:
     held = session.get(HeldMessage, held_id)
     if held is None or held.state != "held":
         raise HoldingPenError(f"there is no held message {held_id} (see `mailgate holding-pen list`)")
-    resolve_held(session, context, held, "rejected", None)
+    resolve(session, context, held, "rejected", None)
 
 
-def resolve_held(session: Session, context: Context, held: HeldMessage, state: str, thread_id: int | None) -> None:
-    """Close one held entry; the inbound message is done once none of its entries is held."""
+def resolve(session: Session, context: Context, held: HeldMessage, state: str, thread_id: int | None) -> None:
+    """Out of the pen (assigned, rejected, released); the inbound is done when nothing of it is held."""
     from store.states import InboundState
 
     held.state, held.thread_id, held.resolved_at = state, thread_id, context.clock.now()

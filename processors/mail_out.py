@@ -25,6 +25,11 @@ _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP  # readable in any mail client's "view source", unlike base64
 
 
+# Mail to an address that has not shown it is who it says (a forger can write any From:): only
+# processors/strangers.py queues these, with what they may repeat and how often.
+STRANGER_KINDS = frozenset({"foi_confirm", "foi_unknown_authority", "challenge"})
+
+
 @dataclass
 class MailSpec:
     dedupe_key: str              # same key twice = same mail once (actors run at least once)
@@ -38,9 +43,12 @@ class MailSpec:
     in_reply_to: str | None = None
     references: list[str] = field(default_factory=list)
     written_by_a_person: bool = False
+    to_stranger: bool = False    # set by processors/strangers.py only
 
 
 def queue_mail(session: Session, context: Context, spec: MailSpec) -> Outbox:
+    if spec.kind in STRANGER_KINDS and not spec.to_stranger:
+        raise ValueError(f"{spec.kind} mail goes to a stranger: queue it with processors.strangers")
     with session.no_autoflush:  # a read must not start the write transaction early (see below)
         existing = session.exec(select(Outbox).where(Outbox.dedupe_key == spec.dedupe_key)).first()
     if existing is not None:

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from processors.bounces import receive_bounce
 from processors.context import Context
-from processors.holding_pen import hold, resolve_held
+from processors.holding_pen import hold, resolve
 from processors.kinds import HoldForOperator, NeedsConfirmation, RouteRule
 from processors.threads import counterpart_domains, thread_by_references, thread_for_route
 from processors.trust import challenge
@@ -123,7 +123,7 @@ def on_challenge(delivery: Delivery, route: Route) -> None:
     entry = session.exec(select(HeldMessage).where(HeldMessage.inbound_id == held.id,
                                                    HeldMessage.recipient == asked.held_address)).first()
     if entry is not None and entry.state == "held":
-        resolve_held(session, context, entry, "assigned", asked.thread_id)
+        resolve(session, context, entry, "assigned", asked.thread_id)
     delivery.outcome.notes.append(f"challenge {asked.id} confirmed: " + "; ".join(replay.outcome.notes))
 
 

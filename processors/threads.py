@@ -86,12 +86,8 @@ def record_incoming(session: Session, context: Context, thread: Thread, inbound:
         fill_public_attachment(attachment, info.data, redact)
         attachments.append(attachment)
     # Now, and only now, lock the thread: two workers holding two copies of one resent
-    # message must not both see "not there yet" (a row lock on PostgreSQL, the write lock
-    # on SQLite, held only for the few statements that follow). A column no foreign key
-    # references: `SET id = id` made SQLite check every row pointing at the thread
-    # (all its messages and outbox mails) on each call.
-    session.execute(sa.update(Thread).where(Thread.id == thread.id).values(hidden=Thread.hidden)
-                    .execution_options(synchronize_session=False))
+    # message must not both see "not there yet".
+    lock_thread(session, thread.id)
     already = session.exec(select(ThreadMessage.id).where(ThreadMessage.thread_id == thread.id,
                                                           ThreadMessage.inbound_id == inbound.id)).first()
     if already is not None or is_resend(session, thread, understood):
@@ -104,6 +100,15 @@ def record_incoming(session: Session, context: Context, thread: Thread, inbound:
     if message.kind in ("reply", "follow_up"):
         thread.last_activity_at = context.clock.now()
     return message
+
+
+def lock_thread(session: Session, thread_id: int) -> None:
+    """Until this transaction ends, other workers wait to lock the thread (a row lock on PostgreSQL,
+    the write lock on SQLite): for a check and the write it decides, such as "not there yet".
+    A column no foreign key references: `SET id = id` made SQLite check every row pointing at the
+    thread (all its messages and outbox mails) on each call."""
+    session.execute(sa.update(Thread).where(Thread.id == thread_id).values(hidden=Thread.hidden)
+                    .execution_options(synchronize_session=False))
 
 
 def is_resend(session: Session, thread: Thread, understood: Understood) -> bool:

@@ -143,6 +143,8 @@ class ThreadMessage(SQLModel, table=True):
         # plain thread_id lookups, so thread_id has no index of its own.
         sa.Index("ix_thread_message_thread_id_message_id_header", "thread_id", "message_id_header"),
         sa.Index("ix_thread_message_thread_id_arrived_at_id", "thread_id", "arrived_at", "id"),
+        # The loop breaker's "last five from this side" (processors/loops.py).
+        sa.Index("ix_thread_message_thread_id_kind_arrived_at", "thread_id", "kind", "arrived_at", "id"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     thread_id: int = Field(foreign_key="thread.id")
@@ -221,6 +223,25 @@ class HeldMessage(SQLModel, table=True):
     thread_id: Optional[int] = Field(default=None, foreign_key="thread.id")
     created_at: datetime = _when()
     resolved_at: Optional[datetime] = _when(nullable=True)
+
+
+class RateEvent(SQLModel, table=True):
+    """One counted act, for the limits that keep mailgate from looping or spamming: a forward
+    between the two sides of a thread (processors/loops.py), a mail to a stranger
+    (processors/strangers.py), an operator told of a loop. Limits count the recent rows;
+    `mailgate limits reset ADDRESS` clears those of an address or client."""
+
+    __tablename__ = "rate_event"
+    __table_args__ = (sa.Index("ix_rate_event_name_at", "name", "at"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=20)  # forward | stranger | loop_alert
+    thread_id: Optional[int] = Field(default=None, foreign_key="thread.id", index=True)
+    direction: str = Field(default="", max_length=20)  # a forward's: to_counterpart | to_requester
+    address: str = Field(default="", max_length=320, index=True)  # the recipient, lower case
+    client: str = Field(default="", max_length=200, index=True)   # SMTP client of the mail that caused it
+    note: str = Field(default="", max_length=1000)  # what the operator was told
+    at: datetime = _when()
+    cleared: bool = False  # reset by an operator: no longer counted
 
 
 class CensorRule(SQLModel, table=True):

@@ -85,3 +85,22 @@ def holding_pen_reject(ctx: click.Context, held_id: int) -> None:
     except HoldingPenError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"held message {held_id} rejected")
+
+
+@holding_pen.command("release-loop")
+@click.argument("thread_id", type=int)
+@click.pass_context
+def holding_pen_release_loop(ctx: click.Context, thread_id: int) -> None:
+    """Send every forward of a thread that the loop breaker held."""
+    from processors.foi.loop_release import release_loop
+    from processors.holding_pen import HoldingPenError
+    from processors.mail_out import commit_and_send
+
+    context = context_of(ctx)
+    try:
+        with Session(context.engine, expire_on_commit=False) as session:
+            released = release_loop(session, context, thread_id)
+            commit_and_send(session, context)
+    except HoldingPenError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"released {released} held forward{'s' if released != 1 else ''} of thread {thread_id}")

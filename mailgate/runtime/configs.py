@@ -42,7 +42,10 @@ def processors_config(settings: Settings) -> ProcessorsConfig:
         very_overdue_days=settings.very_overdue_days, authority_only_after_days=settings.authority_only_after_days,
         closed_after_days=settings.closed_after_days, extra_phone_patterns=tuple(settings.extra_phone_patterns),
         dkim_key=settings.dkim_key, dkim_selector=settings.dkim_selector, sender_trust=settings.sender_trust,
-        authserv_id=settings.authserv_id or settings.domain, dns_resolver=settings.dns_resolver)
+        authserv_id=settings.authserv_id or settings.domain, dns_resolver=settings.dns_resolver,
+        loop_forwards_per_hour=settings.loop_forwards_per_hour, loop_similarity=settings.loop_similarity,
+        stranger_mails_per_hour=settings.stranger_mails_per_hour,
+        stranger_mails_per_client_per_day=settings.stranger_mails_per_client_per_day)
 
 
 def archive_config(settings: Settings) -> ArchiveConfig:

@@ -83,6 +83,15 @@ class Settings(BaseSettings):
                              "(required with MAILGATE_SENDER_TRUST=upstream); also the id of mailgate's own checks")
     dns_resolver: str = Field("", description="HOST:PORT of the DNS resolver for MAILGATE_SENDER_TRUST=verify; "
                               "empty = the system's (/etc/resolv.conf)")
+    loop_forwards_per_hour: int = Field(5, ge=1, description="automatic forwards per thread and direction per "
+                                        "hour (a follow-up to the authority, a reply's notice to the requester); "
+                                        "more are held as a loop")
+    loop_similarity: float = Field(0.9, gt=0, le=1, description="a message this similar (0-1) to one of the last "
+                                   "five from the same side of its thread is held as a loop, not forwarded")
+    stranger_mails_per_hour: int = Field(1, ge=0, description="mails to one address that has not shown it is "
+                                         "who it says (confirmations, challenges) per hour")
+    stranger_mails_per_client_per_day: int = Field(50, ge=0, description="such mails caused by one SMTP client "
+                                                   "(IP address) per day")
     phone_patterns: str = Field("", description="extra phone-number regexes to redact, separated by ';;' "
                                 "(UK and international numbers are always redacted)")
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, select
 
 from processors.context import Context
+from processors.foi.loop_guard import guard_follow_up
 from processors.kinds import HoldForOperator, NeedsConfirmation
 from processors.mail_out import MailSpec, queue_mail
 from processors.public_view import Redactor, fill_public_fields
@@ -64,6 +65,7 @@ def citizen_reply(delivery: Delivery, thread: Thread) -> str:
     if not states:
         if not text:
             return f"empty reply to request {thread.id}; nothing to do"
+        guard_follow_up(session, context, thread, inbound, understood, text, follow_up_key(thread, inbound, understood))
         send_follow_up(session, context, thread, inbound, understood, text)
         return f"follow-up sent to the authority of request {thread.id}"
     thread.state = states[-1]
@@ -78,15 +80,18 @@ def citizen_reply(delivery: Delivery, thread: Thread) -> str:
     return note
 
 
+def follow_up_key(thread: Thread, inbound: InboundMessage, understood: Understood) -> str:
+    # Keyed by the citizen's own Message-ID when there is one, so a resend is sent once.
+    return f"follow-up:{thread.id}:{understood.message_id}" if understood.message_id else f"follow-up:{inbound.id}"
+
+
 def send_follow_up(session: Session, context: Context, thread: Thread, inbound: InboundMessage,
                    understood: Understood, text: str) -> None:
     authority = session.get(Counterpart, thread.counterpart_id)
     in_reply_to, references = latest_message_ids(session, thread)
     request_address = context.addresses.authority_facing(thread.id)
     outbox = queue_mail(session, context, MailSpec(
-        # Keyed by the citizen's own Message-ID when there is one, so a resend is sent once.
-        dedupe_key=(f"follow-up:{thread.id}:{understood.message_id}" if understood.message_id
-                    else f"follow-up:{inbound.id}"), kind="foi_follow_up", to=authority.email, thread_id=thread.id,
+        dedupe_key=follow_up_key(thread, inbound, understood), kind="foi_follow_up", to=authority.email, thread_id=thread.id,
         from_address=request_address, from_name=thread.citizen_name, written_by_a_person=True,
         in_reply_to=in_reply_to, references=references,
         values={"thread": thread, "text": text, "request_address": request_address,

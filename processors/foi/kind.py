@@ -25,12 +25,11 @@ def from_the_requester(delivery: Delivery, thread: Thread) -> str:
 
 
 def confirmation(delivery: Delivery, thread: Thread) -> str:
-    return confirm_by_email(delivery.session, delivery.context, thread, delivery.understood)
+    return confirm_by_email(delivery.session, delivery.context, thread, delivery.understood, delivery.trust)
 
 
 def new_request(delivery: Delivery, route: Route) -> None:
-    delivery.outcome.notes.append(new_request_by_email(delivery.session, delivery.context, delivery.inbound,
-                                                       delivery.understood, route.params["authority"]))
+    delivery.outcome.notes.append(new_request_by_email(delivery, route.params["authority"]))
 
 
 FOI = ThreadKind(name=ThreadKindName.FOI, states=FoiState, on_counterpart=from_the_authority,

@@ -2,17 +2,23 @@
 from __future__ import annotations
 
 import difflib
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
 from processors.context import Context
 from processors.mail_out import MailSpec, has_line_break, one_line, queue_mail
 from processors.public_view import Redactor, fill_public_fields
+from processors.strangers import queue_mail_to_stranger, refusal, short_title
 from processors.understanding import Understood
 from store.addresses.routes import RouteName
 from store.foi_states import AWAITING_CONFIRMATION
-from store.models import Counterpart, InboundMessage, Thread, ThreadMessage
+from store.models import Counterpart, Thread, ThreadMessage
 from store.public_urls import public_url, thread_path
+from store.states import SenderTrust
+
+if TYPE_CHECKING:
+    from processors.routing import Delivery
 
 
 class RequestError(ValueError):
@@ -35,22 +41,25 @@ def close_authorities(session: Session, slug: str, limit: int = 5) -> list[Count
     return found[:limit]
 
 
-def new_request_by_email(session: Session, context: Context, inbound: InboundMessage,
-                         understood: Understood, slug: str) -> str:
-    """A citizen wrote to foi-SLUG@: ask them to confirm (or suggest authorities). Returns a note."""
-    if understood.loop_risk or understood.kind != "human":
-        return f"not answering {understood.kind} mail to foi-{slug}@ ({understood.kind_reason or 'loop risk'})"
+def new_request_by_email(delivery: Delivery, slug: str) -> str:
+    """Someone wrote to foi-SLUG@: ask the From: address to confirm (or suggest authorities). Returns a
+    note. Anyone can write that From:, so both answers are mail to a stranger (processors/strangers.py)."""
+    session, context, inbound, understood = delivery.session, delivery.context, delivery.inbound, delivery.understood
     citizen = understood.from_address
     if not citizen:
         return "new request without a usable From address; nothing to answer"
+    refused = refusal(delivery, citizen)
+    if refused:
+        return f"mail to foi-{slug}@: {refused}"
+    reply_to_theirs = f"<{understood.message_id}>" if understood.message_id else None
+    title = short_title(understood.subject)
     authority = session.exec(select(Counterpart).where(Counterpart.slug == slug)).first()
     if authority is None:
-        queue_mail(session, context, MailSpec(
+        refused = queue_mail_to_stranger(delivery, MailSpec(
             dedupe_key=f"unknown-authority:{inbound.id}", kind="foi_unknown_authority", to=citizen,
             from_address=context.addresses.service(RouteName.GENERAL, "foi"), from_name=context.config.service_name,
-            values={"slug": slug, "matches": close_authorities(session, slug), "subject": understood.subject},
-            in_reply_to=f"<{understood.message_id}>" if understood.message_id else None))
-        return f"no authority {slug!r}; suggested close matches to {citizen}"
+            values={"matches": close_authorities(session, slug), "title": title}, in_reply_to=reply_to_theirs))
+        return refused or f"no authority {slug!r}; suggested close matches to {citizen}"
     existing = session.exec(select(Thread).where(Thread.kind == "foi", Thread.state == AWAITING_CONFIRMATION,
                                                  Thread.body == understood.new_text,
                                                  Thread.citizen_email == citizen)).first()
@@ -61,17 +70,21 @@ def new_request_by_email(session: Session, context: Context, inbound: InboundMes
     session.add(thread)
     session.flush()
     confirm_address = context.addresses.confirm(thread.id)
-    queue_mail(session, context, MailSpec(
+    refused = queue_mail_to_stranger(delivery, MailSpec(
         dedupe_key=f"confirm:{thread.id}", kind="foi_confirm", to=citizen, thread_id=thread.id,
         from_address=confirm_address, from_name=context.config.service_name, reply_to=confirm_address,
-        values={"thread": thread, "authority": authority},
-        in_reply_to=f"<{understood.message_id}>" if understood.message_id else None))
-    return f"request {thread.id} to {authority.slug} awaits confirmation by {citizen}"
+        values={"title": title or "(no title)", "authority": authority}, in_reply_to=reply_to_theirs))
+    return refused or f"request {thread.id} to {authority.slug} awaits confirmation by {citizen}"
 
 
-def confirm_by_email(session: Session, context: Context, thread: Thread, understood: Understood) -> str:
-    if understood.loop_risk:
+def confirm_by_email(session: Session, context: Context, thread: Thread, understood: Understood,
+                     trust: SenderTrust) -> str:
+    # Confirming sends a request in the requester's name: never on an automatic answer to our
+    # confirmation mail, nor on a From: that the sender-trust verdict says is forged.
+    if understood.loop_risk or understood.kind != "human":
         return f"ignored automatic mail to the confirm address of request {thread.id}"
+    if trust == SenderTrust.FAIL:
+        return f"ignored a confirmation of request {thread.id} whose sender-trust verdict is fail"
     if (understood.from_address or "").lower() != thread.citizen_email.lower():
         return f"confirmation for request {thread.id} came from someone else; ignored"
     if thread.state != AWAITING_CONFIRMATION:

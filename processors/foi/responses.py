@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from processors.context import Context
+from processors.foi.loop_guard import guard_notification
 from processors.foi.requests import thread_url
 from processors.mail_out import MailSpec, queue_mail
 from processors.threads import record_incoming
@@ -12,11 +13,13 @@ from store.models import Counterpart, InboundMessage, Thread, ThreadMessage
 
 
 def receive_response(session: Session, context: Context, thread: Thread, inbound: InboundMessage,
-                     understood: Understood) -> str:
+                     understood: Understood, by_an_operator: bool = False) -> str:
     message = record_incoming(session, context, thread, inbound, understood)
     if message is None:
         return f"inbound {inbound.id} already in thread {thread.id}"
     if message.kind == "reply":
+        if not by_an_operator:  # an operator's assignment is no automatic forward
+            guard_notification(session, context, thread, message)
         # A human answer: the citizen should say what it amounted to.
         thread.awaiting_classification = thread.kind == "foi"
         notify_citizen_of_response(session, context, thread, message)

@@ -5,8 +5,9 @@ a request, which always needs this) raises `NeedsConfirmation`; routing then cal
 which holds the message and mails the thread's registered address from a challenge
 address (`check-ID-TOKEN@`, processors/routing.py on_challenge). Replying to that mail
 within CHALLENGE_DAYS replays the held message with `Delivery.confirmed` set. The mail
-repeats nothing the sender wrote: the thread's title as published, and what confirming
-does, in our words. An automatic answer, or one whose own verdict is fail, confirms nothing.
+goes through the gate for mail to strangers (processors/strangers.py: one an hour to an
+address, a daily cap per client) and repeats nothing the sender wrote: the thread's title
+as published, and what confirming does, in our words. An automatic answer, or one whose own verdict is fail, confirms nothing.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import select
 
-from processors.mail_out import MailSpec, one_line, queue_mail
+from processors.mail_out import MailSpec, one_line
+from processors.strangers import queue_mail_to_stranger
 from store.models import Challenge, Thread
 from store.states import ChallengeState, SenderTrust
 
@@ -41,13 +43,14 @@ def ask(delivery: Delivery, thread: Thread, held_address: str, action: str) -> s
     # Not the evidence itself: a forger writes the domains and server names in it.
     why = ("We could not verify that it came from you." if delivery.trust == SenderTrust.FAIL
            else "We ask before doing this, whoever sends it.")
-    queue_mail(session, context, MailSpec(
+    not_sent = queue_mail_to_stranger(delivery, MailSpec(
         dedupe_key=f"challenge:{challenge.id}", kind="challenge", to=challenge.recipient, thread_id=thread.id,
         from_address=address, from_name=context.config.service_name, reply_to=address,
         values={"action": challenge.action, "title": thread.title, "what": context.kinds[thread.kind].noun,
-                "why": why, "days": CHALLENGE_DAYS}))
-    return (f"waiting for <{challenge.recipient}> to confirm: {challenge.action} (challenge {challenge.id}, until "
-            f"{challenge.expires_at:%Y-%m-%d %H:%M} UTC); sender: {delivery.trust} ({delivery.inbound.trust_evidence})")
+                "why": why, "days": CHALLENGE_DAYS}), answers_the_sender=False)
+    reason = (f"waiting for <{challenge.recipient}> to confirm: {challenge.action} (challenge {challenge.id}, until "
+              f"{challenge.expires_at:%Y-%m-%d %H:%M} UTC); sender: {delivery.trust} ({delivery.inbound.trust_evidence})")
+    return reason + (f"; no challenge mail: {not_sent}" if not_sent else "")
 
 
 def why_not_confirmed(delivery: Delivery, challenge: Challenge | None) -> str | None:

@@ -171,3 +171,13 @@ def test_the_challenge_mail_repeats_nothing_the_sender_wrote(service, relay):
     text = relay.to(CITIZEN)[-1].text
     assert "Verge cutting" in text and "send a follow-up to request" in text
     assert "spam.example" not in text and "Visit" not in text and "Sam" not in text and "Received-SPF" not in text
+
+
+def test_forgeries_cannot_flood_the_requester_with_challenges(service, relay):
+    thread = make_thread(service)
+    to_citizen = len(relay.to(CITIZEN))
+    for n in range(3):
+        follow_up(service, thread.id, FORGERIES["Received-SPF fail"], body=f"Forged follow-up number {n}.")
+    assert len(relay.to(CITIZEN)) == to_citizen + 1  # one challenge mail an hour to one address
+    assert len(challenges(service)) == 3 and all(p.state == "held" for p in held(service))
+    assert "no challenge mail" in held(service)[-1].reason

@@ -126,3 +126,10 @@ def test_the_demo_tells_the_whole_conversation(cli, tmp_path):
                  "[phone number]", "Jo is told: 'New response", "In-Reply-To <", "request state: successful",
                  "still lands in request 1", "held: mail to the general address", "550 5.1.1 request 1"):
         assert step in out, step
+
+
+def test_limits_and_loop_release_commands(cli):
+    # What they do is in tests/faults/test_loops.py; here, that they run and say what they did.
+    assert "nothing counted" in cli("limits", "list").stdout
+    assert "cleared 0 counted mails of jo@citizen.example" in cli("limits", "reset", "jo@citizen.example").stdout
+    assert "there is no thread 1" in cli("holding-pen", "release-loop", "1", expect=1).stderr

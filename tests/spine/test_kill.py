@@ -50,7 +50,10 @@ def environment(request, tmp_path) -> dict[str, str]:
     backend, gateways = request.param
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAILGATE_")}
     env.update(MAILGATE_HOME=str(tmp_path / "home"), MAILGATE_SWEEP_INTERVAL="1",
-               MAILGATE_GATEWAY_PROCESSES=str(gateways), MAILGATE_SMTP=f"127.0.0.1:{free_port()}")
+               MAILGATE_GATEWAY_PROCESSES=str(gateways), MAILGATE_SMTP=f"127.0.0.1:{free_port()}",
+               # A thousand replies in one thread within minutes is what the loop breaker holds
+               # (tests/faults/test_loops.py); here every one of them must go through.
+               MAILGATE_LOOP_FORWARDS_PER_HOUR="1000000", MAILGATE_LOOP_SIMILARITY="1")
     if backend == "postgres_redis":
         env.update(MAILGATE_DATABASE_URL=request.getfixturevalue("postgres_url"),
                    MAILGATE_BROKER_URL=request.getfixturevalue("redis_url"),
