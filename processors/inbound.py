@@ -9,6 +9,7 @@ dropped, and `mailgate inbound retry ID` replays it.
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from datetime import timedelta
 
@@ -17,6 +18,7 @@ from sqlmodel import Session
 
 from processors.context import Context
 from processors.mail_out import commit_and_send
+from processors.memory import give_memory_back
 from processors.routing import route_recipients
 from processors.trust.verdict import judge_inbound
 from processors.understanding import understand
@@ -24,6 +26,9 @@ from store.models import InboundMessage
 from store.states import UNFINISHED_INBOUND, InboundState
 
 log = logging.getLogger(__name__)
+
+LARGE_MESSAGE_BYTES = 1024 * 1024  # the gateway spools DATA past the same size (MAILGATE_SPOOL_THRESHOLD's default)
+_ONE_LARGE_MESSAGE_AT_A_TIME = threading.Lock()
 
 
 def claim(context: Context, inbound_id: int) -> bool:
@@ -39,6 +44,24 @@ def claim(context: Context, inbound_id: int) -> bool:
 def process_inbound(context: Context, inbound_id: int) -> str:
     if not claim(context, inbound_id):
         return "skipped"
+    size = _size_of(context, inbound_id)
+    if size < LARGE_MESSAGE_BYTES:
+        return _process(context, inbound_id)
+    # Parsing a message costs several times its size (the bytes, their text, the lines, the
+    # decoded parts): large ones take turns within a process, and their memory is given back.
+    with _ONE_LARGE_MESSAGE_AT_A_TIME:
+        try:
+            return _process(context, inbound_id)
+        finally:
+            give_memory_back()
+
+
+def _size_of(context: Context, inbound_id: int) -> int:
+    with context.engine.connect() as connection:
+        return connection.execute(sa.select(InboundMessage.size).where(InboundMessage.id == inbound_id)).scalar() or 0
+
+
+def _process(context: Context, inbound_id: int) -> str:
     try:
         with Session(context.engine, expire_on_commit=False) as session:
             inbound = session.get(InboundMessage, inbound_id)
