@@ -43,6 +43,8 @@ bench: setup
 	$(BIN)/python bench/realmail.py
 	$(BIN)/python bench/archive.py
 	$(BIN)/python bench/large_data.py
+	$(BIN)/python bench/bounces.py
+	$(BIN)/python bench/soak.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info test-artifacts

@@ -288,10 +288,12 @@ def report(env: dict[str, str], stream: Stream, catcher: MailCatcher, peak_rss: 
     processed = sum(1 for rows in stored.values() if any(r.state in ("done", "held") for r in rows))
     forged = {m for m, (kind, *_rest) in stream.offered.items() if kind == "forged_follow_up"}
     forged_acted_on = sum(1 for mail in catcher.to(AUTHORITY) for m in forged if m.encode() in mail.raw)
+    # Held ones are in their thread too (kept privately: forged follow-ups, forwards the loop breaker stopped).
     latencies = sorted((_when(r.updated_at) - _when(r.received_at)) for rows in stored.values() for r in rows
-                       if r.state == "done")
+                       if r.state in ("done", "held"))
+    held = sum(1 for rows in stored.values() if any(r.state == "held" for r in rows))
     p99 = latencies[int(0.99 * (len(latencies) - 1))] if latencies else float("nan")
-    print(f"offered {len(stream.offered)}, accepted {len(stream.accepted)}, processed {processed}, "
+    print(f"offered {len(stream.offered)}, accepted {len(stream.accepted)}, processed {processed} ({held} held), "
           f"lost {len(lost)}, duplicated {len(duplicated)}, forged acted on {forged_acted_on}")
     print(f"p99 accept-to-stored-in-thread {p99:.3f} s over {len(latencies)} messages; "
           f"peak RSS of serve's process tree {peak_rss / 2**20:.0f} MB")
