@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from pathlib import Path
@@ -10,7 +11,7 @@ from mailgate.runtime.embedded import BackgroundService as LiveService
 from mailgate.runtime.embedded import MailCatcher as RelayCatcher
 from mailgate.runtime.embedded import free_port
 
-__all__ = ["LiveService", "RelayCatcher", "free_port", "fill_template", "set_date"]
+__all__ = ["LiveService", "RelayCatcher", "free_port", "fill_template", "set_date", "module_service"]
 
 
 def fill_template(path: Path, **values: str) -> bytes:
@@ -33,6 +34,30 @@ def set_date(raw: bytes, when: datetime | None) -> bytes:
     if when is not None:
         head = b"Date: " + format_datetime(when).encode() + b"\r\n" + head
     return head + blank + body
+
+
+@contextmanager
+def module_service(folder: Path, lmtp: bool = False, **settings):
+    """One embedded service for a whole test module (the front door's tests share it), with a relay,
+    on settings of its own: the machine's MAILGATE_* variables are not read."""
+    import os
+
+    import pytest
+
+    from mailgate.runtime.settings import load_settings
+
+    relay = RelayCatcher().start()
+    with pytest.MonkeyPatch.context() as environment:
+        for variable in [v for v in os.environ if v.startswith("MAILGATE_")]:
+            environment.delenv(variable)
+        loaded = load_settings(home=folder, domain="foi.test", secret="test-secret", sweep_interval=3600.0,
+                               worker_threads=2, relay=relay.address, **settings)
+    service = LiveService(loaded).start(lmtp=lmtp)
+    try:
+        yield service
+    finally:
+        service.stop()
+        relay.stop()
 
 
 SAMPLE_AUTHORITIES = Path(__file__).resolve().parent.parent / "mailgate" / "data" / "sample_authorities.csv"

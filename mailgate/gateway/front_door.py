@@ -84,15 +84,19 @@ class FrontDoor(_SMTP):
         return not self.counted_by_what_it_forwards() or bool((self.client_session().forwarded or {}).get("ADDR"))
 
     async def _handle_client(self) -> None:
-        session = self.client_session()
-        if not self.counted_by_what_it_forwards():
-            reply = self.limits().admit(session.client)
-            if reply is not None:
-                await self.push(reply)
-                self._close()
-                return
-            session.admitted = session.client
+        if not self.counted_by_what_it_forwards() and not await self._admitted(self.client_session()):
+            return
         await super()._handle_client()
+
+    async def _admitted(self, session: ClientSession) -> bool:
+        """Count the session's client in, or answer its limit's 421 and close."""
+        reply = self.limits().admit(session.client)
+        if reply is not None:
+            await self.push(reply)
+            self._close()
+            return False
+        session.admitted = session.client
+        return True
 
     def connection_lost(self, error: Exception | None) -> None:
         self._release()
@@ -150,12 +154,8 @@ class Xforward(FrontDoor):
         session.forwarded.update(attributes)
         if session.forwarded.get("ADDR") and session.admitted != session.client:
             self._release()
-            reply = self.limits().admit(session.client)
-            if reply is not None:
-                await self.push(reply)
-                self._close()
+            if not await self._admitted(session):
                 return
-            session.admitted = session.client
         await self.push("250 2.0.0 Ok")
 
     def _set_post_data_state(self) -> None:

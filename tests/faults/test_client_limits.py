@@ -9,16 +9,14 @@ is the client that must still be served.
 """
 from __future__ import annotations
 
-import os
 import smtplib
 import time
 from datetime import timedelta
 
 import pytest
 
-from mailgate.runtime.settings import load_settings
 from tests.faults.wire import Wire
-from tests.harness import LiveService, RelayCatcher
+from tests.harness import LiveService, module_service
 
 LIMITS = {"client_connection_limit": 3, "client_connection_rate_limit": 5, "session_refused_recipient_limit": 5,
           "client_refused_recipient_limit": 6, "client_limit_window": 60.0, "idle_timeout": 3.0}
@@ -26,16 +24,8 @@ LIMITS = {"client_connection_limit": 3, "client_connection_rate_limit": 5, "sess
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    relay = RelayCatcher().start()
-    with pytest.MonkeyPatch.context() as environment:
-        for variable in [v for v in os.environ if v.startswith("MAILGATE_")]:
-            environment.delenv(variable)
-        settings = load_settings(home=tmp_path_factory.mktemp("home"), domain="foi.test", secret="test-secret",
-                                 sweep_interval=3600.0, worker_threads=2, relay=relay.address, **LIMITS)
-    service = LiveService(settings).start()
-    yield service
-    service.stop()
-    relay.stop()
+    with module_service(tmp_path_factory.mktemp("home"), **LIMITS) as service:
+        yield service
 
 
 def served(live: LiveService, source: str) -> bool:

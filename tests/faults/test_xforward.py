@@ -6,31 +6,19 @@ per-client limits would count Postfix itself, and the stored peer would say
 """
 from __future__ import annotations
 
-import os
-
 import pytest
 from sqlmodel import Session, select
 
-from mailgate.runtime.settings import load_settings
 from store.models import InboundMessage
 from tests.faults.wire import Wire
-from tests.harness import LiveService, RelayCatcher
+from tests.harness import LiveService, module_service
 
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     """One LMTP gateway: 127.0.0.1 is the trusted MTA, 127.0.0.2 a peer that is not."""
-    relay = RelayCatcher().start()
-    with pytest.MonkeyPatch.context() as environment:
-        for variable in [v for v in os.environ if v.startswith("MAILGATE_")]:
-            environment.delenv(variable)
-        settings = load_settings(home=tmp_path_factory.mktemp("home"), domain="foi.test", secret="test-secret",
-                                 sweep_interval=3600.0, worker_threads=2, relay=relay.address,
-                                 xforward_hosts="127.0.0.1", client_refused_recipient_limit=3)
-    service = LiveService(settings).start(lmtp=True)
-    yield service
-    service.stop()
-    relay.stop()
+    with module_service(tmp_path_factory.mktemp("home"), lmtp=True, xforward_hosts="127.0.0.1", client_refused_recipient_limit=3) as service:
+        yield service
 
 
 def deliver(wire: Wire, subject: str) -> None:
