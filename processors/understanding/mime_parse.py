@@ -57,14 +57,21 @@ def _is_html_stub(text: str) -> bool:
     return len(text) < 300 and bool(_HTML_STUB.search(text))
 
 
+_NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/=\s]")
+
+
 def _b64decode(data: bytes, notes: list[str]) -> bytes:
-    cleaned = re.sub(rb"[^A-Za-z0-9+/=]", b"", data)
-    if len(cleaned) != len(re.sub(rb"\s", b"", data)):
+    # a2b_base64 skips line breaks itself: a clean part (nearly all) is decoded without a
+    # cleaned copy, which for a large attachment was two more copies of it alive at once.
+    stray = _NOT_BASE64.search(data) is not None
+    cleaned = re.sub(rb"[^A-Za-z0-9+/=]", b"", data) if stray else data
+    if stray:
         notes.append("damaged base64 repaired (stray characters skipped)")
     try:
         return binascii.a2b_base64(cleaned)
     except (binascii.Error, ValueError):
         pass
+    cleaned = re.sub(rb"[^A-Za-z0-9+/=]", b"", cleaned)
     body = cleaned.replace(b"=", b"")
     if len(body) % 4 == 1:
         body = body[:-1]
