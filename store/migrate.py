@@ -22,8 +22,13 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
+    """Migrate in this process; a store that cannot be reached raises StoreUnreachable, whose
+    message names the setting and what failed (store/connection_errors.py)."""
     from alembic import command
 
+    from store.connection_errors import check_reachable
+
+    check_reachable(url)
     command.upgrade(alembic_config(url), revision)
 
 
@@ -32,6 +37,9 @@ class MigrationError(Exception):
 
 
 def upgrade_in_a_process_of_its_own(url: str) -> None:
+    from store.connection_errors import check_reachable
+
+    check_reachable(url)  # here, so that the sentence is raised where the command can say it
     """`upgrade` in a short-lived interpreter, for `serve`: a long-running process then
     never holds alembic and mako (about 10 MB) for a job done once at start."""
     done = subprocess.run([sys.executable, "-m", "store.migrate"], input=url, text=True, capture_output=True)
@@ -42,7 +50,8 @@ def upgrade_in_a_process_of_its_own(url: str) -> None:
 
 def upgrade_to_head(url: str) -> None:
     """`upgrade`, in a process of its own unless alembic is loaded here already (a test run,
-    `mailgate db upgrade`), where the reason for the extra process does not apply."""
+    `mailgate db upgrade`), where the reason for the extra process does not apply. A store that
+    cannot be reached raises StoreUnreachable with a sentence naming the setting."""
     if "alembic" in sys.modules:
         upgrade(url)
     else:

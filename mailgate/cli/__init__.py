@@ -43,8 +43,13 @@ def cli(ctx: click.Context, env_file: str | None, verbose: bool) -> None:
 
 def main() -> None:
     """The console script: a bug shows one line (and the traceback with -v), not a wall of text."""
+    from store.connection_errors import StoreUnreachable
+
     try:
         cli(standalone_mode=True)
+    except StoreUnreachable as exc:
+        click.echo(f"mailgate: {exc}", err=True)
+        sys.exit(1)
     except Exception as exc:  # click handles usage errors and ClickException itself
         if "-v" in sys.argv or "--verbose" in sys.argv:
             raise

@@ -18,9 +18,13 @@ def inbound() -> None:
 def inbound_retry(ctx: click.Context, inbound_id: int) -> None:
     """Put a failed (or held) message back in line; a running service picks it up."""
     from processors.inbound import retry
+    from store.models import InboundMessage
 
     context = context_of(ctx)
     if not retry(context, inbound_id):
+        with Session(context.engine) as session:
+            if session.get(InboundMessage, inbound_id) is None:
+                raise click.ClickException(f"there is no inbound message {inbound_id} (see `mailgate status`)")
         raise click.ClickException(f"inbound {inbound_id} is not failed or held (see `mailgate status`)")
     click.echo(f"inbound {inbound_id} will be processed again")
 

@@ -12,7 +12,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from mailgate.gateway.data_spool import DEFAULT_THRESHOLD
-from store.hostport import parse_host_port
+from store.hostport import masked_url, parse_host_port
 
 
 def default_gateway_processes() -> int:
@@ -194,11 +194,7 @@ class Settings(BaseSettings):
             if isinstance(value, SecretStr):
                 text = "********" if value.get_secret_value() else "(unset)"
             else:
-                text = str(value)
-                if name.endswith("_url") and "@" in text and "://" in text:
-                    scheme, rest = text.split("://", 1)
-                    credentials, host = rest.rsplit("@", 1)
-                    text = f"{scheme}://{credentials.split(':')[0]}:********@{host}"
+                text = masked_url(str(value)) if name.endswith("_url") else str(value)
             shown[f"MAILGATE_{name.upper()}"] = text
         return shown
 

@@ -5,13 +5,10 @@ An unreachable database printed SQLAlchemy's exception with a link to SQLAlchemy
 """
 from __future__ import annotations
 
-import pytest
-
 from tests.harness import free_port
 from tests.spine.test_cli import cli  # noqa: F401  (the fixture)
 
 
-@pytest.mark.xfail(strict=True, reason="SQLAlchemy's error and link, not the setting and what failed")
 def test_a_refused_database_connection_names_the_setting(cli):  # noqa: F811
     url = f"postgresql://mailgate@127.0.0.1:{free_port()}/mailgate"
     err = cli("status", expect=1, MAILGATE_DATABASE_URL=url).stderr
@@ -19,7 +16,6 @@ def test_a_refused_database_connection_names_the_setting(cli):  # noqa: F811
     assert "sqlalche.me" not in err and "OperationalError" not in err
 
 
-@pytest.mark.xfail(strict=True, reason="SQLAlchemy's error and link, not the setting and what failed")
 def test_a_database_that_does_not_exist_is_named(cli, postgres_url):  # noqa: F811
     url = postgres_url.rsplit("/", 1)[0] + "/no_such_database_for_mailgate"
     err = cli("status", expect=1, MAILGATE_DATABASE_URL=url).stderr
@@ -27,7 +23,6 @@ def test_a_database_that_does_not_exist_is_named(cli, postgres_url):  # noqa: F8
     assert "sqlalche.me" not in err
 
 
-@pytest.mark.xfail(strict=True, reason="'not failed or held' for an id that does not exist")
 def test_retrying_a_message_that_does_not_exist_says_so(cli):  # noqa: F811
     err = cli("inbound", "retry", "999", expect=1).stderr
     assert "there is no inbound message 999" in err

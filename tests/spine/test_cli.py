@@ -103,8 +103,20 @@ def test_foi_new_with_an_unknown_authority_says_what_to_do(cli, tmp_path):
     assert "no authority with slug 'borsetshire'" in err and "borsetshire-council" in err
 
 
-def test_inbound_retry_of_something_not_failed_is_a_clear_error(cli):
-    assert "inbound 42 is not failed or held" in cli("inbound", "retry", "42", expect=1).stderr
+def test_inbound_retry_of_something_not_failed_is_a_clear_error(cli, tmp_path):
+    from sqlmodel import Session
+
+    from store.db import make_engine
+    from store.migrate import upgrade
+    from store.models import InboundMessage
+
+    url = f"sqlite:///{tmp_path / 'home' / 'mailgate.db'}"
+    (tmp_path / "home").mkdir()
+    upgrade(url)
+    with Session(make_engine(url)) as session:
+        session.add(InboundMessage(raw=b"Subject: hi\r\n\r\nhi\r\n", state="done"))
+        session.commit()
+    assert "inbound 1 is not failed or held" in cli("inbound", "retry", "1", expect=1).stderr
 
 
 def test_flanker_imports_silently_and_writes_nothing(tmp_path):
