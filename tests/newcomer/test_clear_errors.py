@@ -5,6 +5,8 @@ An unreachable database printed SQLAlchemy's exception with a link to SQLAlchemy
 """
 from __future__ import annotations
 
+import pytest
+
 from tests.harness import free_port
 from tests.spine.test_cli import cli  # noqa: F401  (the fixture)
 
@@ -26,3 +28,18 @@ def test_a_database_that_does_not_exist_is_named(cli, postgres_url):  # noqa: F8
 def test_retrying_a_message_that_does_not_exist_says_so(cli):  # noqa: F811
     err = cli("inbound", "retry", "999", expect=1).stderr
     assert "there is no inbound message 999" in err
+
+
+@pytest.mark.xfail(strict=True, reason="the import stopped at the first bad line")
+def test_an_import_names_every_bad_line_at_once(tmp_path):
+    from store.authorities import ImportError_, read_rows
+
+    bad = tmp_path / "authorities.csv"
+    bad.write_text("slug,name,email\nBad Slug,Bad,foi@bad.example\ngood,Good,foi@good.example\n"
+                   "nameless,,foi@n.example\nx,X,not-an-address\ngood,Again,foi@again.example\n")
+    with pytest.raises(ImportError_) as raised:
+        read_rows(bad)
+    said = str(raised.value)
+    for line, words in ((2, "slug 'Bad Slug'"), (4, "has no name"), (5, "'not-an-address' is not an email address"),
+                        (6, "already used on line 3")):
+        assert f"{bad}:{line}: {words}" in said
