@@ -41,23 +41,34 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
         raise ImportError_(f"{path}:1: header must include {','.join(REQUIRED)}; missing {', '.join(missing)}")
     rows: list[tuple[int, dict[str, str]]] = []
     seen: dict[str, int] = {}
+    errors: list[str] = []  # every bad line at once: an operator fixes the file in one go
     for row in reader:
         line = reader.line_num
         values = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
         if not any(values.values()):
             continue
-        if not SLUG.match(values["slug"]):
-            raise ImportError_(f"{path}:{line}: slug {values['slug']!r} must be lower-case letters, digits "
-                               "and hyphens (it becomes the address foi-SLUG@…)")
-        if not values["name"]:
-            raise ImportError_(f"{path}:{line}: authority {values['slug']!r} has no name")
-        if not EMAIL.match(values["email"]):
-            raise ImportError_(f"{path}:{line}: {values['email']!r} is not an email address")
-        if values["slug"] in seen:
-            raise ImportError_(f"{path}:{line}: slug {values['slug']!r} already used on line {seen[values['slug']]}")
+        error = _row_error(values, seen)
+        if error:
+            errors.append(f"{path}:{line}: {error}")
+            continue
         seen[values["slug"]] = line
         rows.append((line, values))
+    if errors:
+        raise ImportError_("\n".join(errors))
     return rows
+
+
+def _row_error(values: dict[str, str], seen: dict[str, int]) -> str | None:
+    if not SLUG.match(values["slug"]):
+        return (f"slug {values['slug']!r} must be lower-case letters, digits and hyphens "
+                "(it becomes the address foi-SLUG@…)")
+    if not values["name"]:
+        return f"authority {values['slug']!r} has no name"
+    if not EMAIL.match(values["email"]):
+        return f"{values['email']!r} is not an email address"
+    if values["slug"] in seen:
+        return f"slug {values['slug']!r} already used on line {seen[values['slug']]}"
+    return None
 
 
 def import_authorities(session: Session, path: Path) -> ImportResult:
