@@ -81,7 +81,9 @@ def judge(raw: bytes, *, source: str, authserv_id: str, client_ip: str = "", hel
     from_domain = domain_of(sender)
     results = results_in(headers, authserv_id, trust_topmost=source == "upstream")
     if source == "verify":
-        ours = authenticate(raw, authserv_id, client_ip, helo, mail_from, dns_resolver)
+        # The headers parsed above say whether there is a signature: no second pass over the bytes.
+        signed = bool(headers.get_all("DKIM-Signature"))
+        ours = authenticate(raw, authserv_id, client_ip, helo, mail_from, signed, dns_resolver)
         results += [Result(r.method, r.result, r.domain, r.by, True) for r in parse_authentication_results(ours, True)]
     return weigh(results, from_domain)
 

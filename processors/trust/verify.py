@@ -38,14 +38,12 @@ def use_resolver(address: str) -> None:
         _configured = address
 
 
-def authenticate(raw: bytes, authserv_id: str, client_ip: str, helo: str, mail_from: str,
+def authenticate(raw: bytes, authserv_id: str, client_ip: str, helo: str, mail_from: str, signed: bool,
                  dns_resolver: str = "") -> str:
-    """Our own Authentication-Results header value for the message (without the field name)."""
+    """Our own Authentication-Results header value for the message (without the field name).
+    `signed`: it has a DKIM-Signature; authheaders calls a message without one a DKIM failure."""
     use_resolver(dns_resolver)
     spf = bool(client_ip)  # a message that did not come over SMTP (an import) has no client to check
-    # authheaders calls a message without a signature a DKIM failure: there is nothing to check.
-    head = b"\n" + raw.split(b"\r\n\r\n", 1)[0].replace(b"\r\n", b"\n").lower()
-    signed = b"\ndkim-signature:" in head
     header = authenticate_message(raw, authserv_id, spf=spf, dkim=signed, dmarc=True, ip=client_ip or None,
                                   mail_from=mail_from, helo=helo or client_ip)
     return header.split(":", 1)[1].strip()
