@@ -257,5 +257,44 @@ class CensorRule(SQLModel, table=True):
     note: str = Field(default="", max_length=500)
 
 
+class BodyArea(SQLModel, table=True):
+    """Where a body (a council) is responsible: its area as GeoJSON, and the GSS codes a postcode's
+    council is matched against (a county lists its districts' codes, so a postcode finds both
+    tiers). Written by `mailgate import bodies` (processors/places/import_bodies.py)."""
+
+    __tablename__ = "body_area"
+    counterpart_id: int = Field(foreign_key="counterpart.id", primary_key=True, sa_column_kwargs={"autoincrement": False})
+    # A Polygon or MultiPolygon, validated on import; "" for a body known by its GSS codes only.
+    geometry: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    gss_codes: list[Any] = Field(default_factory=list, sa_column=_json_column())
+    updated_at: datetime = _when()  # the lookup's index is rebuilt when this changes
+
+
+class BodyContact(SQLModel, table=True):
+    """Which body takes which category of problem report, and at which addresses: only these
+    decide the tier (a county's potholes, a district's fly-tipping)."""
+
+    __tablename__ = "body_contact"
+    __table_args__ = (sa.UniqueConstraint("counterpart_id", "category", name="uq_body_contact_counterpart_category"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    counterpart_id: int = Field(foreign_key="counterpart.id", index=True)
+    category: str = Field(max_length=100, index=True)
+    emails: list[Any] = Field(default_factory=list, sa_column=_json_column())
+    keywords: list[Any] = Field(default_factory=list, sa_column=_json_column())  # words that suggest the category
+    updated_at: datetime = _when()
+
+
+class PostcodePoint(SQLModel, table=True):
+    """A postcode's coordinates (and, for other countries, its area's code), from
+    `mailgate import postcodes`: the shipped GB data has areas but no coordinates."""
+
+    __tablename__ = "postcode_point"
+    key: str = Field(max_length=20, primary_key=True)  # upper case, no spaces: how a lookup finds it
+    postcode: str = Field(max_length=20)                # as written, e.g. "SW1A 0AA"
+    lat: float
+    lon: float
+    area: str = Field(default="", max_length=20)        # a GSS (or other) code bodies claim, "" when none
+
+
 import store.change_tracking  # noqa: E402,F401  (keeps Thread.updated_at current on every session)
 import store.clean_rows  # noqa: E402,F401  (cleans the text of every row written, store/text.py)

@@ -1,0 +1,1 @@
+"""Data files shipped inside the store package (read with importlib.resources)."""
