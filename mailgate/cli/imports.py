@@ -1,7 +1,8 @@
-"""`mailgate import`: reference data an operator loads (authorities)."""
+"""`mailgate import`: reference data an operator loads (authorities; bodies, contacts and postcodes for places)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Callable
 
 import click
 from sqlmodel import Session
@@ -29,3 +30,52 @@ def import_authorities_command(ctx: click.Context, csv_file: Path) -> None:
     except ImportError_ as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{csv_file}: {result.created} created, {result.updated} updated, {result.unchanged} unchanged")
+
+
+def _run_import(ctx: click.Context, path: Path, do_import: Callable[[Session, Path], Any]) -> Any:
+    """One import in one transaction: a file with any bad line or feature writes nothing."""
+    from store.authorities import ImportError_
+
+    context = context_of(ctx)
+    try:
+        with Session(context.engine) as session:
+            result = do_import(session, path)
+            session.commit()
+    except ImportError_ as exc:
+        raise click.ClickException(str(exc)) from None
+    return result
+
+
+@import_group.command("bodies")
+@click.argument("geojson_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def import_bodies_command(ctx: click.Context, geojson_file: Path) -> None:
+    """Create or update councils and their areas from a GeoJSON FeatureCollection (properties slug, name,
+    optional gss code or list of codes, optional email; Polygon, MultiPolygon or null geometry)."""
+    from processors.places.import_bodies import import_bodies
+
+    result = _run_import(ctx, geojson_file, import_bodies)
+    click.echo(f"{geojson_file}: {result.created} created, {result.updated} updated, {result.unchanged} unchanged")
+
+
+@import_group.command("contacts")
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def import_contacts_command(ctx: click.Context, csv_file: Path) -> None:
+    """Create or update which body takes which category, from CSV with header body,category,email[,keywords]
+    (several emails separated by spaces or semicolons)."""
+    from processors.places.import_contacts import import_contacts
+
+    result = _run_import(ctx, csv_file, import_contacts)
+    click.echo(f"{csv_file}: {result.created} created, {result.updated} updated, {result.unchanged} unchanged")
+
+
+@import_group.command("postcodes")
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def import_postcodes_command(ctx: click.Context, csv_file: Path) -> None:
+    """Add coordinates (and other countries' postcodes) from CSV with header postcode,lat,lon[,area]."""
+    from processors.places.import_postcodes import import_postcodes
+
+    result = _run_import(ctx, csv_file, import_postcodes)
+    click.echo(f"{csv_file}: {result.rows} postcodes imported, {result.created} of them new")
