@@ -18,6 +18,7 @@ from sqlmodel import Session, func, select
 
 from processors.places.files import Problems, csv_rows
 from processors.places.import_bodies import AREA_CODE
+from store import uk_postcodes
 from store.models import PostcodePoint
 
 MAX_FILE_BYTES = 512 * 2**20  # every GB postcode with its coordinates is ~100 MB
@@ -61,7 +62,8 @@ def import_postcodes(session: Session, path: Path) -> PostcodesResult:
 
 
 def _point(line: int, values: dict[str, str], problems: Problems) -> dict[str, Any] | None:
-    written = " ".join(values["postcode"].upper().split())
+    # a GB postcode in its written form ("SW1A0AA" → "SW1A 0AA"); another country's as given
+    written = uk_postcodes.normalise(values["postcode"]) or " ".join(values["postcode"].upper().split())
     area = values.get("area", "").upper()
     before = len(problems.lines)
     if not POSTCODE.match(written):
