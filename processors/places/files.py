@@ -59,6 +59,7 @@ def csv_rows(path: Path, problems: Problems, required: tuple[str, ...], optional
         lines = _decoded_lines(file, problems)
         header_line = next(lines, None)
         if header_line is None:
+            problems.raise_if_any()  # a first line that could not be read says why first
             raise ImportError_(f"{path}:1: the file is empty; its first line must be the header "
                                f"{','.join(required + tuple(f'[{o}]' for o in optional))}")
         if header_line[0] != 1:  # the header itself could not be read: nothing after it can be

@@ -59,8 +59,10 @@ def read_bodies(path: Path) -> list[BodyFeature]:
         raise ImportError_(f"{path}: not UTF-8 (byte {exc.start + 1:,}): GeoJSON must be UTF-8") from None
     except json.JSONDecodeError as exc:
         raise ImportError_(f"{path}:{exc.lineno}: not JSON: {exc.msg} (column {exc.colno})") from None
-    except (ValueError, RecursionError) as exc:  # NaN/Infinity, or nesting too deep to be GeoJSON
-        raise ImportError_(f"{path}: not GeoJSON: {str(exc)[:200] or 'nested too deeply'}") from None
+    except RecursionError:
+        raise ImportError_(f"{path}: not GeoJSON: nested too deeply") from None
+    except ValueError as exc:  # NaN or Infinity
+        raise ImportError_(f"{path}: not GeoJSON: {str(exc)[:200]}") from None
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection" \
             or not isinstance(document.get("features"), list):
         raise ImportError_(f"{path}: must be a GeoJSON FeatureCollection (an object with \"type\": "

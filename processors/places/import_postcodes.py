@@ -91,9 +91,10 @@ def _degrees(text: str, limit: float) -> float | None:
 def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
     dialect = session.get_bind().dialect.name
     insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(PostcodePoint).values(rows)
+    statement = insert(PostcodePoint)
+    # one statement run for many rows: SQLAlchemy batches them ("insertmanyvalues") without
+    # compiling a new statement per batch
     session.execute(statement.on_conflict_do_update(
         index_elements=["key"],
-        set_={name: getattr(statement.excluded, name) for name in ("postcode", "lat", "lon", "area")}))
-    session.flush()
+        set_={name: getattr(statement.excluded, name) for name in ("postcode", "lat", "lon", "area")}), rows)
 
