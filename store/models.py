@@ -267,7 +267,9 @@ class BodyArea(SQLModel, table=True):
     # A Polygon or MultiPolygon, validated on import; "" for a body known by its GSS codes only.
     geometry: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
     gss_codes: list[Any] = Field(default_factory=list, sa_column=_json_column())
-    updated_at: datetime = _when()  # the lookup's index is rebuilt when this changes
+    # The lookup's index is rebuilt when count and newest change; an index answers both without
+    # reading the (large) geometries.
+    updated_at: datetime = _when(index=True)
 
 
 class BodyContact(SQLModel, table=True):

@@ -28,6 +28,8 @@ def upgrade() -> None:
                     sa.Column('updated_at', store.models.UTCDateTime(timezone=True), nullable=False),
                     sa.ForeignKeyConstraint(['counterpart_id'], ['counterpart.id']),
                     sa.PrimaryKeyConstraint('counterpart_id'))
+    with op.batch_alter_table('body_area', schema=None) as batch_op:
+        batch_op.create_index('ix_body_area_updated_at', ['updated_at'], unique=False)
     op.create_table('body_contact',
                     sa.Column('id', sa.Integer(), nullable=False),
                     sa.Column('counterpart_id', sa.Integer(), nullable=False),
