@@ -8,6 +8,8 @@ BIN    := $(VENV)/bin
 
 run: setup
 	$(BIN)/mailgate import authorities mailgate/data/sample_authorities.csv
+	$(BIN)/mailgate import bodies mailgate/data/sample_places.geojson
+	$(BIN)/mailgate import contacts mailgate/data/sample_contacts.csv
 	$(BIN)/mailgate serve
 
 test: setup check system-packages
@@ -44,6 +46,7 @@ bench: setup
 	$(BIN)/python bench/archive.py
 	$(BIN)/python bench/large_data.py
 	$(BIN)/python bench/bounces.py
+	$(BIN)/python bench/places.py
 	$(BIN)/python bench/soak.py
 
 clean:
