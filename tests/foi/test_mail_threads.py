@@ -32,7 +32,6 @@ def ids(header) -> list[str]:
     return str(header or "").split()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: the citizen's notifications carry no In-Reply-To/References")
 def test_every_mail_to_the_citizen_about_a_request_threads_with_the_earlier_ones(service, relay):
     domain = service.settings.domain
     import_sample_authorities(service)
