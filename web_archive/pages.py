@@ -154,7 +154,7 @@ def requester_label(row: ThreadRow) -> str:
 def sender_label(row: ThreadRow, message: MessageView, authority: AuthorityView | None) -> str:
     """Who a message is from, as a reader needs it: the authority (not the display name of whoever
     answered there, such as "Records"), or the requester for what mailgate sent on their behalf."""
-    if message.direction == "outgoing":
+    if message.direction == "outgoing" or message.kind == "note":  # a note came in, but from the requester
         return requester_label(row)
     return authority.name if authority else "The authority"
 

@@ -82,7 +82,7 @@ def choose_authority(delivery: Delivery, route: Route, start: Callable[[Delivery
     citizen = (first.from_address or "").lower()
     if not citizen or (understood.from_address or "").lower() != citizen:
         return f"a reply to the choose address of inbound {original_id} from someone else; ignored"
-    words = _WORD.findall(understood.new_text.lower())[:WORDS_READ]
+    words = _WORD.findall(understood.new_text[:WORDS_READ * 100].lower())[:WORDS_READ]
     chosen = _named_authority(delivery, words)
     if chosen is not None:
         replay = replace(delivery, inbound=original, understood=first, confirmed=True)

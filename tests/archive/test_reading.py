@@ -33,12 +33,14 @@ def test_a_message_is_labelled_with_the_authority_or_the_requester(store, tmp_pa
     records = store.add(message(with_name, 52, "incoming", "reply", "The 2024 hours were the same.",
                                 from_name="Records"))
     ours = store.add(message(with_name, 51, "outgoing", "request", "Please send the hours.", from_name="Jo Citizen"))
+    note = store.add(message(with_name, 53, "incoming", "note", "Thanks, that answers it.", from_name="Jo C."))
     anonymous = store.ids["classify"]  # a thread whose requester gave no public name
     site = build(store, tmp_path)
     html = read(site, f"thread/{with_name.id}/index.html")
     assert heading_of(html, records.id).startswith("Camden Council")
     assert "Records" not in heading_of(html, records.id)
     assert heading_of(html, ours.id).startswith("Jo Citizen")
+    assert heading_of(html, note.id) == "Jo Citizen"  # the requester's note came in, but is theirs
     classify = read(site, f"thread/{anonymous}/index.html")
     labels = [" ".join(re.sub(r"<[^>]+>", " ", h).split()) for h in re.findall(r"<h2 id=\"h\d+\">(.*?)</h2>", classify, re.S)]
     assert labels == ["The requester", "Camden Council"]
