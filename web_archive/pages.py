@@ -153,9 +153,12 @@ def requester_label(row: ThreadRow) -> str:
 
 def sender_label(row: ThreadRow, message: MessageView, authority: AuthorityView | None) -> str:
     """Who a message is from, as a reader needs it: the authority (not the display name of whoever
-    answered there, such as "Records"), or the requester for what mailgate sent on their behalf."""
+    answered there, such as "Records"), the requester for what mailgate sent on their behalf and
+    their notes, and the mail system for a bounce."""
     if message.direction == "outgoing" or message.kind == "note":  # a note came in, but from the requester
         return requester_label(row)
+    if message.kind == "bounce":  # written by a mail server on the way, not by anyone at the authority
+        return "Mail delivery system"
     return authority.name if authority else "The authority"
 
 

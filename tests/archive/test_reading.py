@@ -41,6 +41,8 @@ def test_a_message_is_labelled_with_the_authority_or_the_requester(store, tmp_pa
     assert "Records" not in heading_of(html, records.id)
     assert heading_of(html, ours.id).startswith("Jo Citizen")
     assert heading_of(html, note.id) == "Jo Citizen"  # the requester's note came in, but is theirs
+    bounce = re.search(r'<h2 id="h\d+"><span class="mark mark-bounce">.*?</h2>', read(site, f"thread/{store.ids['foi']}/index.html"))
+    assert bounce and "Mail delivery system" in bounce.group(0) and "Camden" not in bounce.group(0)
     classify = read(site, f"thread/{anonymous}/index.html")
     labels = [" ".join(re.sub(r"<[^>]+>", " ", h).split()) for h in re.findall(r"<h2 id=\"h\d+\">(.*?)</h2>", classify, re.S)]
     assert labels == ["The requester", "Camden Council"]
