@@ -132,7 +132,6 @@ def test_flanker_imports_silently_and_writes_nothing(tmp_path):
     assert sorted(p.name for p in package.rglob("*parsetab*")) == before
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: the demo says 'successful', then a late answer reopens it silently")
 def test_the_demo_tells_the_whole_conversation(cli, tmp_path):
     out = cli("demo", "--home", str(tmp_path / "demo")).stdout
     for step in ("mailgate answers Jo: 'Please confirm", "the authority receives 'Freedom of Information request",
