@@ -20,6 +20,7 @@ from store.clock import Clock
 from store.db import make_engine
 from store.queue import LEFT_FOR_THE_SWEEPER, Queue
 from templates import TEMPLATES_DIR
+from templates.words import plural
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class Context:
     def render_mail(self, template: str, **values: Any) -> str:
         return self.mail_templates.get_template(f"{template}.txt").render(
             service=self.config.service_name, site_url=self.config.site_url.rstrip("/"),
-            domain=self.config.domain, **values)
+            domain=self.config.domain, response_days=self.config.response_days, **values)
 
 
 SIGNED_HEADERS = [b"from", b"to", b"subject", b"date", b"message-id", b"reply-to", b"in-reply-to",
@@ -57,8 +58,10 @@ _current: Context | None = None
 def mail_environment(kinds: KindRegistry) -> jinja2.Environment:
     """Mail templates: each kind's own folder first, then the shared templates/mail."""
     folders = [str(folder) for folder in kinds.template_folders()] + [str(TEMPLATES_DIR / "mail")]
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(folders), autoescape=False, keep_trailing_newline=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folders), autoescape=False, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["plural"] = plural
+    return env
 
 
 def build_context(config: ProcessorsConfig, *, queue: Queue = LEFT_FOR_THE_SWEEPER, clock: Clock | None = None,

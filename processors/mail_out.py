@@ -3,16 +3,24 @@
 Every outbound mail gets our own Message-ID, a VERP return path naming its
 outbox row (so a bounce finds its way back), and `Auto-Submitted:
 auto-generated` unless a person wrote it (a request or follow-up).
+
+Mail about a thread threads in the reader's mail client: unless its sender set
+In-Reply-To/References itself (a follow-up answers the authority's last mail),
+a mail answers the previous mail of the same thread to the same address and
+names the earlier ones, back to what that first mail answered (the citizen's
+own request). So the citizen sees "please confirm", "it has been sent", each
+"new response" and each reminder as one conversation.
 """
 from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.charset import QP, Charset
 from email.header import Header
 from email.mime.text import MIMEText
+from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import format_datetime, formataddr
 
@@ -23,6 +31,9 @@ from store.models import Outbox
 
 _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP  # readable in any mail client's "view source", unlike base64
+# References named at most: the conversation's root, its first mail and the latest ones (RFC 5322
+# asks for the root and the parent; clients thread on any of them, and a header stays short).
+MAX_REFERENCES = 10
 
 
 # Mail to an address that has not shown it is who it says (a forger can write any From:): only
@@ -60,6 +71,7 @@ def queue_mail(session: Session, context: Context, spec: MailSpec) -> Outbox:
     subject = subject.removeprefix("Subject:").strip()
     body = body.lstrip("\n")
     message_id = f"<{uuid.uuid4().hex}@{context.config.domain}>"
+    spec = _threaded(session, spec)
     raw = context.sign(_build(spec, subject, body, message_id, context.clock.now()))
     row = Outbox(dedupe_key=spec.dedupe_key, kind=spec.kind, thread_id=spec.thread_id, to_address=spec.to,
                  from_address=spec.from_address, message_id_header=message_id, subject=subject, raw=raw)
@@ -68,6 +80,25 @@ def queue_mail(session: Session, context: Context, spec: MailSpec) -> Outbox:
     row.envelope_from = context.addresses.verp(row.id)
     session.info.setdefault("outbox_to_send", []).append(row.id)
     return row
+
+
+def _threaded(session: Session, spec: MailSpec) -> MailSpec:
+    """`spec` answering the earlier mails of its thread to the same address (see the module's docstring)."""
+    if spec.thread_id is None or spec.in_reply_to or spec.references:
+        return spec
+    with session.no_autoflush:
+        earlier = session.exec(select(Outbox.id, Outbox.message_id_header)
+                               .where(Outbox.thread_id == spec.thread_id, Outbox.to_address == spec.to)
+                               .order_by(Outbox.id)).all()
+        if not earlier:
+            return spec
+        first = session.exec(select(Outbox.raw).where(Outbox.id == earlier[0][0])).one()
+    headers = BytesHeaderParser(policy=compat32).parsebytes(first, headersonly=True)
+    root = str(headers["References"] or headers["In-Reply-To"] or "").split()[:1]
+    ids = root + [message_id for _, message_id in earlier if message_id]
+    if len(ids) > MAX_REFERENCES:
+        ids = ids[:2] + ids[2 - MAX_REFERENCES:]
+    return replace(spec, in_reply_to=ids[-1], references=ids)
 
 
 # Line breaks and other control characters: in a header value they would end the header (or

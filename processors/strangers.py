@@ -10,7 +10,10 @@ anyone their words and links. Every such mail goes through `queue_mail_to_strang
 - none at all when the sender-trust verdict is fail or the mail is automatic;
 - at most `stranger_mails_per_hour` to one address, and `stranger_mails_per_client_per_day`
   caused by one SMTP client (the `peer` that delivered the message), counted in the
-  store (processors/limits.py) and reset with `mailgate limits reset ADDRESS`.
+  store (processors/limits.py) and reset with `mailgate limits reset ADDRESS`. The hourly
+  limit does not hold back the answer to a message replayed because its sender replied to
+  a token address we mailed them (`Delivery.confirmed`): they have shown they read that
+  mailbox and are waiting for the answer; the client's daily cap still counts it.
 
 queue_mail refuses a template of STRANGER_KINDS (processors/mail_out.py) that did not
 come through here.
@@ -65,7 +68,8 @@ def refusal(delivery: Delivery, to: str, answers_the_sender: bool = True) -> str
     if understood.loop_risk or understood.kind != "human":
         return f"not answering {understood.kind} mail from <{to}> ({understood.kind_reason or 'loop risk'})"
     now = delivery.context.clock.now()
-    if limits.count_since(delivery.session, "stranger", now - HOUR, address=to.lower()) >= config.stranger_mails_per_hour:
+    if not delivery.confirmed and limits.count_since(delivery.session, "stranger", now - HOUR,
+                                                     address=to.lower()) >= config.stranger_mails_per_hour:
         return (f"not answering <{to}>: already {config.stranger_mails_per_hour} mail(s) to it in the last hour "
                 "(MAILGATE_STRANGER_MAILS_PER_HOUR)")
     client = delivery.inbound.peer

@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from templates.credits import UK_POSTCODES_ATTRIBUTION
+
 # Which files these are, for `mailgate where --version` and the archive's about page: boundaries
 # change, and an operator must be able to say which lookup routed a report. A test checks the
 # checksums against the shipped files, so replacing them means updating this line.
 DATA_VERSION = ("mySociety mini-postcode-lookup (ONS Postcode Directory): councils la_ranges.json sha256:9d59b324, "
                 "constituencies of 2024 pcon2024_ranges.json sha256:947f7d46")
-ATTRIBUTION = ("Contains OS data © Crown copyright and database right; Contains Royal Mail data © Royal Mail "
-               "copyright and database right; Source: Office for National Statistics licensed under the "
-               "Open Government Licence v.3.0.")
+ATTRIBUTION = UK_POSTCODES_ATTRIBUTION
 
 # Outward code (area letters, district digit, optional digit or letter) then inward code 9AA.
 SHAPE = re.compile(r"^([A-Z]{1,2})([0-9][A-Z0-9]?)([0-9][A-Z]{2})$")

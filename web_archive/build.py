@@ -30,6 +30,7 @@ from web_archive.config import ArchiveConfig
 from web_archive.feeds import summaries_feed, thread_feed
 from web_archive.files import OutputTree, carry_over, fresh_sibling, swap_in
 from web_archive.lists import (
+    render_about,
     render_area,
     render_authorities,
     render_authority,
@@ -350,6 +351,7 @@ def _write_lists(site: Site, out: OutputTree, summaries: dict[int, Summary], let
              if a.id in stats and stats[a.id].reports]
     out.write_text("reports/index.html", render_reports(site, areas))
     out.write_text("authority/index.html", render_authorities(site, stats))
+    out.write_text("about/index.html", render_about(site, stats))
     out.write_text("representatives/index.html", render_representatives(site, responsiveness(letters)))
     out.write_text("api/threads.json", threads_index(site, everything))
     out.write_text("api/open311/services.json", open311_services(site))

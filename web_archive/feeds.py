@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from store.public_urls import thread_path
-from web_archive.pages import MESSAGE_MARKS, Site
+from web_archive.pages import MESSAGE_MARKS, Site, sender_label
 from web_archive.source import ThreadView
 from web_archive.summary import Summary
 
@@ -38,8 +38,9 @@ class Entry:
 def thread_feed(site: Site, view: ThreadView) -> str:
     row = view.row
     page = site.permalink(thread_path(row.id))
+    authority = site.authorities.get(row.authority_id)
     entries = [Entry(f"{MESSAGE_MARKS.get(m.kind, m.kind)}: {m.subject or row.title}",
-                     f"{page}#m{m.id}", f"{page}#m{m.id}", m.arrived_at, m.from_name, m.body)
+                     f"{page}#m{m.id}", f"{page}#m{m.id}", m.arrived_at, sender_label(row, m, authority), m.body)
                for m in reversed(view.messages)]
     updated = view.messages[-1].arrived_at if view.messages else row.last_activity_at
     return _feed(site, row.title or "(untitled)", page, page + "feed.atom", page, updated, entries)

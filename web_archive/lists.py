@@ -1,7 +1,8 @@
 """List pages: home (latest activity), authorities with statistics, one authority, problem areas, representatives."""
 from __future__ import annotations
 
-from web_archive.pages import Site, web_link
+from templates.credits import CREDITS
+from web_archive.pages import HELD_FOR_OPERATOR, Site, web_link
 from web_archive.source import AuthorityView
 from web_archive.stats import AuthorityStats, LetterStats, percent
 from web_archive.summary import Summary
@@ -35,3 +36,13 @@ def render_representatives(site: Site, rows: list[LetterStats]) -> str:
 
 def render_search(site: Site) -> str:
     return site.render("search.html", "../")
+
+
+def render_about(site: Site, stats: dict[int, AuthorityStats]) -> str:
+    """What the site is, how to use it by email (with a real address to copy: the authority asked most),
+    what is not automatic yet, and the credits for its data."""
+    asked = sorted((a for a in site.authorities.values() if a.id in stats and stats[a.id].requests),
+                   key=lambda a: (-stats[a.id].requests, a.name.lower()))
+    coming = [(site.addresses.service(route), what) for route, what in HELD_FOR_OPERATOR]
+    return site.render("about.html", "../", example=asked[0] if asked else None, coming=coming, credits=CREDITS,
+                       web_link=web_link)

@@ -10,11 +10,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from store.addresses.book import ServiceAddresses
 from store.addresses.routes import RouteName
-from store.foi_states import WAITING, display_state, due_dates, state_label
+from store.foi_states import AWAITING_CONFIRMATION, WAITING, display_state, due_dates, state_label
 from store.public_urls import thread_path
 from templates import TEMPLATES_DIR
+from templates.words import plural
 from web_archive.config import ArchiveConfig
-from web_archive.source import AuthorityView, ThreadView
+from web_archive.source import AuthorityView, MessageView, ThreadRow, ThreadView
 
 TEMPLATE_DIR = TEMPLATES_DIR / "archive"
 MONTHS = ("January February March April May June July August September October November December").split()
@@ -24,6 +25,10 @@ SAFE_EXTENSIONS = frozenset(
 TEXT_EXTENSIONS = frozenset(("txt", "csv"))
 # The service addresses pages link to (mailto:), and so the only addresses they may show.
 LINKED_ROUTES = (RouteName.NEW_FOI, RouteName.NEW_REPORT, RouteName.SUBSCRIBE)
+# Service addresses the pages link to that an operator still answers by hand (processors/routing.py keeps
+# their mail for an operator): the about page calls them coming, with what they will do.
+HELD_FOR_OPERATOR = ((RouteName.NEW_REPORT, "Reporting a problem by email"),
+                     (RouteName.SUBSCRIBE, "Following a request by email"))
 MESSAGE_MARKS = {"auto_reply": "Automatic reply", "bounce": "Delivery failure (bounce)",
                  "follow_up": "Follow-up", "note": "Requester's note", "request": "Request", "reply": "Reply",
                  "update": "Update"}
@@ -74,7 +79,7 @@ def web_link(url: str) -> str | None:
 def make_environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True, auto_reload=False, undefined=StrictUndefined)
-    env.filters.update(date=human_date, rfc3339=rfc3339, state=state_label, urlquote=quote)
+    env.filters.update(date=human_date, rfc3339=rfc3339, state=state_label, urlquote=quote, plural=plural)
     return env
 
 
@@ -141,15 +146,47 @@ def attachment_path(thread_id: int, attachment) -> tuple[str, str]:
     return folder, folder + safe_filename(attachment.filename, attachment.id, attachment.text_like)
 
 
+def requester_label(row: ThreadRow) -> str:
+    """The requester as the public sees them: the name they gave, else a role (never their address)."""
+    return row.citizen_name or "The requester"
+
+
+def sender_label(row: ThreadRow, message: MessageView, authority: AuthorityView | None) -> str:
+    """Who a message is from, as a reader needs it: the authority (not the display name of whoever
+    answered there, such as "Records"), the requester for what mailgate sent on their behalf and
+    their notes, and the mail system for a bounce."""
+    if message.direction == "outgoing" or message.kind == "note":  # a note came in, but from the requester
+        return requester_label(row)
+    if message.kind == "bounce":  # written by a mail server on the way, not by anyone at the authority
+        return "Mail delivery system"
+    return authority.name if authority else "The authority"
+
+
+def state_reason(row: ThreadRow, messages: list[MessageView]) -> str | None:
+    """Why an FOI request shows "awaiting classification", in words; None when its state needs no
+    explaining. A request the requester had classified is reopened by any later human answer."""
+    if row.kind != "foi" or not row.awaiting_classification:
+        return None
+    answers = [m.arrived_at for m in messages if m.direction == "incoming" and m.kind == "reply"]
+    when = f" on {human_date(max(answers))}" if answers else ""
+    who = requester_label(row) if row.citizen_name else "the requester"
+    if row.state in WAITING or row.state == AWAITING_CONFIRMATION:
+        return f"A response arrived{when}; {who} has not yet said whether it answers the request."
+    return (f"{requester_label(row)} had classified it as {state_label(row.state)}; a new response arrived{when} "
+            "after that, so it awaits their classification again.")
+
+
 def render_thread(site: Site, view: ThreadView) -> str:
     row = view.row
     state = site.state_of(row.kind, row.state, row.awaiting_classification, row.sent_at)
     # a deadline means something only while the authority still owes an answer
     due, very_due = site.due_of(row.kind, row.sent_at) if row.state in WAITING else (None, None)
     files = {a.id: safe_filename(a.filename, a.id, a.text_like) for m in view.messages for a in m.attachments}
+    authority = site.authorities.get(row.authority_id)
+    senders = {m.id: sender_label(row, m, authority) for m in view.messages}
     return site.render("thread.html", "../../", thread=row, messages=view.messages, state=state, due=due,
-                       very_due=very_due, authority=site.authorities.get(row.authority_id), files=files,
-                       marks=MESSAGE_MARKS)
+                       very_due=very_due, authority=authority, files=files, marks=MESSAGE_MARKS, senders=senders,
+                       state_reason=state_reason(row, view.messages))
 
 
 def render_attachment(site: Site, view: ThreadView, message, attachment) -> str:

@@ -118,6 +118,10 @@ def _conversation(service: BackgroundService, catcher: MailCatcher, domain: str)
     _send(service, mail("Records <records@borsetshire.gov.example>", typo, "2024 figures",
                         "The 2024 hours were the same."), typo)
     show(f"{typo} still lands in request {thread_id}")
+    with Session(engine) as session:
+        if session.get(Thread, thread_id).awaiting_classification:
+            show("a new answer after Jo's classification reopens it: the archive shows it as awaiting "
+                 "classification again, and says why")
 
     step(f"A reply to the general address foi@{domain}, with no references")
     _send(service, mail(f"Information Requests <{AUTHORITY}>", f"foi@{domain}", "RE: Library opening hours",

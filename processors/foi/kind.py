@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from processors.foi.choose import CHOOSE, CHOOSE_ROUTE, choose_authority
 from processors.foi.citizen import citizen_reply
 from processors.foi.requests import confirm_by_email, new_request_by_email
 from processors.foi.responses import receive_response
@@ -32,6 +33,11 @@ def new_request(delivery: Delivery, route: Route) -> None:
     delivery.outcome.notes.append(new_request_by_email(delivery, route.params["authority"]))
 
 
+def chosen_authority(delivery: Delivery, route: Route) -> None:
+    delivery.outcome.notes.append(choose_authority(delivery, route, start=new_request_by_email))
+
+
 FOI = ThreadKind(name=ThreadKindName.FOI, states=FoiState, on_counterpart=from_the_authority,
                  on_requester=from_the_requester, on_confirm=confirmation,
-                 route_rules={RouteName.NEW_FOI: new_request}, noun="request")
+                 routes=(CHOOSE_ROUTE,), route_rules={RouteName.NEW_FOI: new_request, CHOOSE: chosen_authority},
+                 noun="request")

@@ -1,17 +1,16 @@
 """Making an FOI request: by email (with confirmation by reply) or by the operator, and sending it."""
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
 from processors.context import Context
+from processors.foi.choose import answer_unknown_authority, close_authorities
 from processors.mail_out import MailSpec, has_line_break, one_line, queue_mail
 from processors.public_view import Redactor, fill_public_fields
 from processors.strangers import queue_mail_to_stranger, refusal, short_title
 from processors.understanding import Understood
-from store.addresses.routes import RouteName
 from store.foi_states import AWAITING_CONFIRMATION
 from store.models import Counterpart, Thread, ThreadMessage
 from store.public_urls import public_url, thread_path
@@ -25,26 +24,10 @@ class RequestError(ValueError):
     """A request that cannot be made; the message says what to fix."""
 
 
-def close_authorities(session: Session, slug: str, limit: int = 5) -> list[Counterpart]:
-    authorities = session.exec(select(Counterpart)).all()
-    by_slug = {a.slug: a for a in authorities}
-    names = {a.name.lower(): a for a in authorities}
-    matches = difflib.get_close_matches(slug, list(by_slug), n=limit, cutoff=0.5)
-    found = [by_slug[m] for m in matches]
-    for name in difflib.get_close_matches(slug.replace("-", " "), list(names), n=limit, cutoff=0.5):
-        if names[name] not in found:
-            found.append(names[name])
-    words = set(slug.split("-")) - {"council", "of", "the", "and", "city", "borough"}
-    for authority in authorities:
-        if authority not in found and words & set(authority.slug.split("-")):
-            found.append(authority)
-    return found[:limit]
-
-
 def new_request_by_email(delivery: Delivery, slug: str) -> str:
     """Someone wrote to foi-SLUG@: ask the From: address to confirm (or suggest authorities). Returns a
     note. Anyone can write that From:, so both answers are mail to a stranger (processors/strangers.py)."""
-    session, context, inbound, understood = delivery.session, delivery.context, delivery.inbound, delivery.understood
+    session, context, understood = delivery.session, delivery.context, delivery.understood
     citizen = understood.from_address
     if not citizen:
         return "new request without a usable From address; nothing to answer"
@@ -55,11 +38,7 @@ def new_request_by_email(delivery: Delivery, slug: str) -> str:
     title = short_title(understood.subject)
     authority = session.exec(select(Counterpart).where(Counterpart.slug == slug)).first()
     if authority is None:
-        refused = queue_mail_to_stranger(delivery, MailSpec(
-            dedupe_key=f"unknown-authority:{inbound.id}", kind="foi_unknown_authority", to=citizen,
-            from_address=context.addresses.service(RouteName.GENERAL, "foi"), from_name=context.config.service_name,
-            values={"matches": close_authorities(session, slug), "title": title}, in_reply_to=reply_to_theirs))
-        return refused or f"no authority {slug!r}; suggested close matches to {citizen}"
+        return answer_unknown_authority(delivery, slug, citizen, title)
     existing = session.exec(select(Thread).where(Thread.kind == "foi", Thread.state == AWAITING_CONFIRMATION,
                                                  Thread.body == understood.new_text,
                                                  Thread.citizen_email == citizen)).first()

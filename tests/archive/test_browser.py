@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -32,11 +33,14 @@ def chromium_installed():
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """One site with search for the whole module (Pagefind takes a moment)."""
+    from store.models import Counterpart
     from tests.archive.conftest import Store
     from web_archive.build import build_site
 
     tmp = tmp_path_factory.mktemp("browser")
     store = Store(tmp).populate()
+    # a long one-word place name, as real authority names have
+    store.add(Counterpart(slug="borsetshire", name="Borsetshire County Council", email="foi@borsetshire.example"))
     out = tmp / "site"
     build_site(store.config, out, full=True, search=True, today=TODAY, progress=False)
     return store, out
@@ -94,7 +98,8 @@ def test_pages_from_file_urls(browser, built, device):
         pages = {"home": "index.html", "thread": f"thread/{store.ids['foi']}/index.html",
                  "hostile": f"thread/{store.ids['hostile']}/index.html", "authority": "authority/camden/index.html",
                  "authorities": "authority/index.html", "representatives": "representatives/index.html",
-                 "reports": "reports/camden/index.html",
+                 "reports": "reports/camden/index.html", "about": "about/index.html",
+                 "classify": f"thread/{store.ids['classify']}/index.html",
                  "attachment": f"thread/{store.ids['foi']}/attachments/{store.ids['released']}/index.html"}
         for name, relative in pages.items():
             page.goto((out / relative).as_uri())
@@ -139,5 +144,86 @@ def test_search_served_over_http(browser, built, server, device):
         page.wait_for_load_state()
         assert "/thread/" in page.url and page.locator("h1").inner_text() == "Pothole repair budget 2025"
         assert page.errors == [] and page.outside == []
+    finally:
+        context.close()
+
+
+# Every word in a table cell, split on white space, that the browser laid out over more than one line.
+BROKEN_WORDS = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll("th, td")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (lines.size > 1) broken.push(match[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_no_table_cell_breaks_a_word(browser, built, device):
+    store, out = built
+    context, page = open_page(browser, WIDTHS[device])
+    try:
+        broken = {}
+        for relative in ("index.html", "authority/index.html", "authority/camden/index.html",
+                         "representatives/index.html", "reports/camden/index.html"):
+            page.goto((out / relative).as_uri())
+            assert page.locator("table").count() >= 1, relative
+            words = page.evaluate(BROKEN_WORDS)
+            if words:
+                broken[relative] = words
+            if device == "phone":
+                assert no_horizontal_overflow(page), f"{relative} overflows at 375px"
+        assert broken == {}
+    finally:
+        context.close()
+
+
+def test_the_search_note_shows_only_when_search_cannot_load(browser, built, server):
+    store, out = built
+    context, page = open_page(browser, WIDTHS["desktop"])
+    try:
+        page.goto(server + "search/")
+        page.locator(".pagefind-ui__search-input").wait_for(timeout=10_000)
+        page.locator("body[data-search]").wait_for(state="attached", timeout=10_000)  # search.js has decided
+        assert page.locator("body").get_attribute("data-search") == "ready"
+        assert not page.locator("p.note").first.is_visible() and not page.locator("p.note").last.is_visible()
+        page.goto((out / "search/index.html").as_uri())
+        page.locator("#search-needs-http").wait_for(state="visible", timeout=10_000)
+        assert "served over http" in page.locator("#search-needs-http").inner_text()
+    finally:
+        context.close()
+
+
+def test_search_results_keep_title_snippet_and_details_apart(browser, built, server):
+    context, page = open_page(browser, WIDTHS["desktop"])
+    try:
+        page.goto(server + "search/")
+        box = page.locator(".pagefind-ui__search-input")
+        box.wait_for(timeout=10_000)
+        box.fill("pothole")
+        first = page.locator(".pagefind-ui__result").first
+        first.locator(".pagefind-ui__result-link").first.wait_for(timeout=10_000)
+        title = first.locator(".pagefind-ui__result-title").first.inner_text()
+        excerpt = first.locator(".pagefind-ui__result-excerpt").first.inner_text()
+        assert title.strip() == "Pothole repair budget 2025"
+        # the facts are not glued into the snippet, nor is the date line or its "link" into a message's heading
+        for glued in ("ToCamden", "CouncilFrom", "CitizenState", "overdue Sent", "· link"):
+            assert glued not in excerpt, excerpt
+        assert not re.search(r"[a-z][A-Z]", excerpt), excerpt
+        subtitles = [t.strip() for t in first.locator(".pagefind-ui__result-nested .pagefind-ui__result-title")
+                     .all_inner_texts()]
+        assert subtitles and all(not t.endswith("link") for t in subtitles), subtitles
+        # who and where, as separate details of the result
+        tags = " | ".join(first.locator(".pagefind-ui__result-tag").all_inner_texts())
+        assert "Camden Council" in tags and "very overdue" in tags, tags
     finally:
         context.close()
