@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mailgate.cli.support import settings_of
+from mailgate.cli.support import settings_of, store_settings_of
 from mailgate.runtime.settings import SettingsError, load_settings
 
 
@@ -18,7 +18,7 @@ def serve(ctx: click.Context, smtp: str | None, lmtp: str | None) -> None:
     """Run gateway, workers and timers in one process (migrates the store first)."""
     from mailgate.runtime.service import Service
 
-    settings = settings_of(ctx)
+    settings = store_settings_of(ctx, create=True)
     overrides = {k: v for k, v in (("smtp", smtp), ("lmtp", lmtp)) if v}
     if overrides:
         try:

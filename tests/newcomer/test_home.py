@@ -2,12 +2,7 @@
 current folder, else ./var where it exists. The file may hold any setting; the environment wins."""
 from __future__ import annotations
 
-import pytest
 
-NOT_YET = "issue 11: the home is ./var of the current folder whatever is above it, and no mailgate.toml is read"
-
-
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
 def test_a_command_in_a_subfolder_uses_the_home_named_by_the_mailgate_toml_above(mailgate_in, tmp_path):
     project = tmp_path / "project"
     project.mkdir()
@@ -22,7 +17,6 @@ def test_a_command_in_a_subfolder_uses_the_home_named_by_the_mailgate_toml_above
     assert "MAILGATE_DOMAIN=foi.toml.test" in mailgate_in(deep, "config").stdout
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
 def test_a_mailgate_toml_without_a_home_line_makes_its_own_folder_the_home(mailgate_in, tmp_path):
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "mailgate.toml").write_text("# all defaults\n")
@@ -31,7 +25,6 @@ def test_a_mailgate_toml_without_a_home_line_makes_its_own_folder_the_home(mailg
     assert f"store sqlite:///{tmp_path / 'site' / 'mailgate.db'}" in mailgate_in(tmp_path / "site" / "x", "status").stderr
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
 def test_the_environment_wins_over_the_file(mailgate_in, tmp_path):
     (tmp_path / "mailgate.toml").write_text('home = "var"\ndomain = "from-the-file.test"\nworker_threads = 3\n')
     out = mailgate_in(tmp_path, "config", MAILGATE_DOMAIN="from-the-environment.test").stdout
@@ -42,7 +35,6 @@ def test_the_environment_wins_over_the_file(mailgate_in, tmp_path):
     assert (elsewhere / "mailgate.db").is_file() and not (tmp_path / "var").exists()
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
 def test_a_mailgate_toml_in_MAILGATE_HOME_is_that_homes_settings(mailgate_in, tmp_path):
     home = tmp_path / "srv"
     home.mkdir()
@@ -51,7 +43,6 @@ def test_a_mailgate_toml_in_MAILGATE_HOME_is_that_homes_settings(mailgate_in, tm
     assert "MAILGATE_DOMAIN=foi.srv.test" in out and str(home / "mailgate.toml") in out
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
 def test_bad_toml_is_named_with_its_file_and_line(mailgate_in, tmp_path):
     toml = tmp_path / "mailgate.toml"
     toml.write_text('home = "var"\ndomain = "unfinished\n')
@@ -59,7 +50,6 @@ def test_bad_toml_is_named_with_its_file_and_line(mailgate_in, tmp_path):
     assert f"{toml}:2:" in err and "Traceback" not in err
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
 def test_an_unknown_or_bad_setting_in_the_file_is_named_with_its_line(mailgate_in, tmp_path):
     toml = tmp_path / "mailgate.toml"
     toml.write_text('home = "var"\n\ndomian = "foi.test"\n')
@@ -76,7 +66,6 @@ def test_an_existing_var_folder_is_still_the_home_without_a_mailgate_toml(mailga
     mailgate_in(tmp_path, "status")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: the checkout has no mailgate.toml")
 def test_the_checkout_has_a_mailgate_toml_whose_home_is_its_var_folder():
     import tomllib
     from pathlib import Path

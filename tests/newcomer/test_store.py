@@ -7,10 +7,9 @@ import pytest
 from tests.harness import free_port
 
 SAMPLE = __import__("tests.harness", fromlist=["SAMPLE_AUTHORITIES"]).SAMPLE_AUTHORITIES
-NOT_YET = "issue 11: a command with no store creates an empty one silently"
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
+
 @pytest.mark.parametrize("command", [("status",), ("inbound", "failed"), ("holding-pen", "list"),
                                      ("import", "authorities", str(SAMPLE)), ("archive", "build", "site")])
 def test_a_command_finding_no_store_says_where_it_looked_and_creates_nothing(mailgate_in, tmp_path, command):
@@ -21,7 +20,6 @@ def test_a_command_finding_no_store_says_where_it_looked_and_creates_nothing(mai
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
 def test_db_upgrade_creates_the_store_and_names_it(mailgate_in, tmp_path):
     err = mailgate_in(tmp_path, "db", "upgrade").stderr
     assert f"mailgate: store sqlite:///{tmp_path / 'var' / 'mailgate.db'} (home {tmp_path / 'var'}" in err
@@ -31,14 +29,12 @@ def test_db_upgrade_creates_the_store_and_names_it(mailgate_in, tmp_path):
     assert "inbound  received 0" in result.stdout
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
 def test_config_creates_nothing(mailgate_in, tmp_path):
     mailgate_in(tmp_path, "config")
     mailgate_in(tmp_path, "routes", "--test", "foi-borsetshire-council@mailgate.localhost")
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
 def test_the_store_line_hides_the_password(mailgate_in, tmp_path):
     url = f"postgresql://mg:pa55word@127.0.0.1:{free_port()}/mailgate"
     err = mailgate_in(tmp_path, "status", expect=1, MAILGATE_DATABASE_URL=url).stderr
@@ -46,7 +42,6 @@ def test_the_store_line_hides_the_password(mailgate_in, tmp_path):
     assert "pa55word" not in err and "refused" in err
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
 def test_a_postgresql_database_without_mailgate_tables_is_no_store(mailgate_in, tmp_path, postgres_url):
     url = postgres_url.replace("postgresql+psycopg://", "postgresql://")
     err = mailgate_in(tmp_path, "status", expect=1, MAILGATE_DATABASE_URL=url).stderr
