@@ -46,9 +46,9 @@ def walkthrough_blocks(readme: str) -> list[str]:
 def test_the_walkthrough_is_found_and_has_no_placeholder():
     blocks = walkthrough_blocks(README.read_text())
     assert blocks and any("mailgate foi new" in block for block in blocks)
+    assert not any("\u2026" in block for block in blocks), "a literal ellipsis cannot be pasted (UnicodeEncodeError)"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: the walk-through sends to a literal 'request-1-…@' address, on a port it cannot be told")
 def test_the_readme_walkthrough_pastes_and_works(tmp_path):
     venv = Path(sys.prefix)
     if not (venv / "bin" / "activate").exists():
