@@ -30,16 +30,20 @@ check: test-setup
 setup: $(VENV)/.installed
 test-setup: $(VENV)/.installed-test
 
+# setuptools warns that an editable install's folder shadows the package: here that folder *is* the
+# package (the checkout), so the warning says nothing to act on.
+QUIET_EDITABLE := PYTHONWARNINGS="ignore:Editable installation"
+
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "mailgate needs Python 3.11 or newer"'
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || $(SUDO) apt-get install -y python3-venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(QUIET_EDITABLE) $(BIN)/pip install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(QUIET_EDITABLE) $(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
 # Debian packages the test suite uses: Chromium for the archive's browser tests, openssl for STARTTLS.

@@ -9,12 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.spine.test_gateway_processes import wait_for
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: a gateway process that is still starting dies of Ctrl-C with a traceback")
 def test_ctrl_c_leaves_a_starting_gateway_process_to_serve(tmp_path):
     process = subprocess.Popen([sys.executable, "-m", "mailgate.runtime.gateway_process"], stdin=subprocess.PIPE,
                                stderr=subprocess.PIPE)
