@@ -16,7 +16,8 @@ def config(ctx: click.Context) -> None:
     """Print the effective settings (secrets masked) and where each came from."""
     settings = settings_of(ctx)
     found = settings.home_found
-    click.echo(f"# {found.describe()}" + (f"; settings file {found.config_file}" if found.config_file else "")
+    named = found.config_file and str(found.config_file) != found.origin
+    click.echo(f"# {found.describe()}" + (f"; settings file {found.config_file}" if named else "")
                + "; order: environment, --env-file, mailgate.toml, default")
     for name, value in settings.masked().items():
         click.echo(f"{name}={value}  # {settings.origin(name.removeprefix('MAILGATE_').lower())}")
