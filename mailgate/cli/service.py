@@ -50,11 +50,10 @@ def worker(ctx: click.Context) -> None:
     """Run only the actors (scale-out: several machines, MAILGATE_BROKER_URL=redis://…)."""
     from mailgate.runtime.service import run_worker
 
-    settings = settings_of(ctx)
-    if not settings.broker_url:
+    if not settings_of(ctx).broker_url:
         raise click.ClickException("`mailgate worker` needs a shared broker: set MAILGATE_BROKER_URL=redis://HOST:PORT/0 "
                                    "(with the in-process default, `mailgate serve` already runs the workers)")
-    run_worker(settings)
+    run_worker(store_settings_of(ctx))  # the store serve (or `db upgrade`) made: a worker creates none
 
 
 @click.command()

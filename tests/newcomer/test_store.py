@@ -48,3 +48,9 @@ def test_a_postgresql_database_without_mailgate_tables_is_no_store(mailgate_in, 
     assert f"no store at {url}" in err and "no mailgate tables" in err and "mailgate db upgrade" in err
     mailgate_in(tmp_path, "db", "upgrade", MAILGATE_DATABASE_URL=url)
     assert "outbox   pending 0" in mailgate_in(tmp_path, "status", MAILGATE_DATABASE_URL=url).stdout
+
+
+def test_a_worker_finding_no_store_says_so_and_creates_nothing(mailgate_in, tmp_path):
+    err = mailgate_in(tmp_path, "worker", expect=1, MAILGATE_BROKER_URL="redis://127.0.0.1:1/0").stderr
+    assert f"no store at sqlite:///{tmp_path / 'var' / 'mailgate.db'}" in err and "mailgate db upgrade" in err
+    assert list(tmp_path.iterdir()) == []
