@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,10 +42,9 @@ class Home:
         return f"home {self.path} from {self.origin}"
 
 
-def read_config(path: Path) -> dict[str, Any]:
-    """A mailgate.toml's settings; TOML errors and unknown keys named as FILE:LINE."""
-    from mailgate.runtime.settings import Settings
-
+def read_config(path: Path, known: Collection[str]) -> dict[str, Any]:
+    """A mailgate.toml's settings (`known` are the settings' names); TOML errors and unknown keys
+    named as FILE:LINE."""
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
@@ -58,7 +57,7 @@ def read_config(path: Path) -> dict[str, Any]:
         where = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise HomeError(f"{path}:{where.group(1) if where else 1}: not valid TOML: {reason}") from None
-    unknown = [key for key in data if key not in Settings.model_fields]
+    unknown = [key for key in data if key not in known]
     if unknown:
         raise HomeError("; ".join(f"{path}:{line_of(text, key)}: unknown setting {key!r} (the settings are "
                                   "MAILGATE_* names without the prefix, in lower case: `mailgate config` lists them)"
@@ -72,34 +71,36 @@ def line_of(text: str, key: str) -> int:
     return text.count("\n", 0, found.start()) + 1 if found else 1
 
 
-def locate_home(cwd: Path, environ: Mapping[str, str], given: Path | None = None) -> Home:
+def locate_home(cwd: Path, environ: Mapping[str, str], known: Collection[str], given: Path | None = None) -> Home:
     """The home for a command run in `cwd` with these variables (the environment over an env file);
-    `given` is a home a caller names itself (the demo, the tests), like MAILGATE_HOME."""
+    `known` are the settings' names; `given` is a home a caller names itself (the demo, the tests),
+    like MAILGATE_HOME."""
     explicit = given if given is not None else (Path(environ["MAILGATE_HOME"]) if environ.get("MAILGATE_HOME") else None)
     if explicit is not None:
         path = (cwd / explicit).resolve()
         config_file = path / CONFIG_NAME
         return _home(path, "MAILGATE_HOME" if given is None else "the caller", config_file if config_file.is_file()
-                     else None, f"MAILGATE_HOME={path}")
+                     else None, f"MAILGATE_HOME={path}", known)
     for folder in (cwd, *cwd.parents):
         config_file = folder / CONFIG_NAME
         if config_file.is_file():
-            config = read_config(config_file)
+            config = read_config(config_file, known)
             home = config.get("home", ".")
             if not isinstance(home, str):
                 raise HomeError(f"{config_file}:{line_of(config_file.read_text(), 'home')}: home must be a string "
                                 "(a folder, relative to this file)")
-            return _home((folder / home).resolve(), str(config_file), config_file, "", config)
+            return _home((folder / home).resolve(), str(config_file), config_file, "", known, config)
     looked = (f"MAILGATE_HOME is not set, there is no {CONFIG_NAME} in {cwd} or above, "
               f"and no {DEFAULT_HOME} folder in {cwd}")
     path = (cwd / DEFAULT_HOME).resolve()
-    return _home(path, f"./{DEFAULT_HOME}" if path.is_dir() else f"the default ./{DEFAULT_HOME}", None, looked)
+    return _home(path, f"./{DEFAULT_HOME}" if path.is_dir() else f"the default ./{DEFAULT_HOME}", None, looked,
+                 known)
 
 
-def _home(path: Path, origin: str, config_file: Path | None, looked_in: str,
+def _home(path: Path, origin: str, config_file: Path | None, looked_in: str, known: Collection[str],
           config: Mapping[str, Any] | None = None) -> Home:
     if config is None:
-        config = read_config(config_file) if config_file else {}
+        config = read_config(config_file, known) if config_file else {}
     return Home(path=path, origin=origin, config_file=config_file, config=config, looked_in=looked_in)
 
 

@@ -241,7 +241,8 @@ def load_settings(env_file: str | None = None, *, cwd: Path | None = None, creat
     Raises SettingsError naming the variable (and the file and line) at fault."""
     environ = environment_with(env_file)
     try:
-        home = locate_home(cwd or Path.cwd(), environ, Path(overrides.pop("home")) if "home" in overrides else None)
+        home = locate_home(cwd or Path.cwd(), environ, Settings.model_fields,
+                           Path(overrides.pop("home")) if "home" in overrides else None)
     except HomeError as exc:
         raise SettingsError(str(exc)) from None
     origins = _origins(home, env_file, overrides)
