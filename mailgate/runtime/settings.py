@@ -237,7 +237,8 @@ def load_settings(env_file: str | None = None, *, cwd: Path | None = None, creat
                   **overrides) -> Settings:
     """Read settings from the environment, an optional env file and the home's mailgate.toml.
     With `create_home` (the service, the demo, the tests), make the home folder and the site
-    secret; without it (the CLI), only read them: mailgate/cli/stores.py creates where allowed.
+    secret; without it (the CLI), only read them: store_settings_of (mailgate/cli/support.py) creates
+    them for the commands that may create a store.
     Raises SettingsError naming the variable (and the file and line) at fault."""
     environ = environment_with(env_file)
     try:
