@@ -9,6 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+import sqlalchemy as sa
+
 from tests.spine.test_gateway_processes import wait_for
 
 
@@ -26,3 +29,27 @@ def test_ctrl_c_leaves_a_starting_gateway_process_to_serve(tmp_path):
     finally:
         process.kill()
         process.wait()
+
+
+@pytest.mark.xfail(strict=True, reason="issue 11: Ctrl-C while serve migrates kills the migration: "
+                   "'cannot migrate the store: KeyboardInterrupt'")
+def test_ctrl_c_lets_the_migration_serve_started_finish(tmp_path):
+    """serve migrates in a short-lived child process (store/migrate.py); Ctrl-C in the first seconds of
+    `make run` killed it, and serve reported a store that cannot be migrated. serve stops by its own
+    SIGINT handler once the migration is done."""
+    url = f"sqlite:///{tmp_path / 'mailgate.db'}"
+    process = subprocess.Popen([sys.executable, "-m", "store.migrate"], stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        wait_for(lambda: Path(f"/proc/{process.pid}/wchan").read_text().endswith(("pipe_read", "pipe_wait")),
+                 what="the migration waiting for its URL")
+        process.send_signal(signal.SIGINT)
+        process.stdin.write(url.encode())
+        process.stdin.close()
+        assert process.wait(timeout=120) == 0, process.stderr.read()
+    finally:
+        process.kill()
+        process.wait()
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        assert sa.inspect(connection).has_table("alembic_version")
+    engine.dispose()
