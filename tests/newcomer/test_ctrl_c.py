@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from tests.spine.test_gateway_processes import wait_for
@@ -31,8 +30,6 @@ def test_ctrl_c_leaves_a_starting_gateway_process_to_serve(tmp_path):
         process.wait()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: Ctrl-C while serve migrates kills the migration: "
-                   "'cannot migrate the store: KeyboardInterrupt'")
 def test_ctrl_c_lets_the_migration_serve_started_finish(tmp_path):
     """serve migrates in a short-lived child process (store/migrate.py); Ctrl-C in the first seconds of
     `make run` killed it, and serve reported a store that cannot be migrated. serve stops by its own
