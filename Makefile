@@ -4,34 +4,48 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test check setup system-packages bench clean
+.PHONY: run test check setup test-setup system-packages bench clean
 
+# The checkout's mailgate.toml names ./var as the home: `db upgrade` creates the store there (no
+# other command but serve and demo would), and any `mailgate` command run in this folder or below finds it.
 run: setup
+	$(BIN)/mailgate db upgrade
 	$(BIN)/mailgate import authorities mailgate/data/sample_authorities.csv
 	$(BIN)/mailgate import bodies mailgate/data/sample_places.geojson
 	$(BIN)/mailgate import contacts mailgate/data/sample_contacts.csv
 	$(BIN)/mailgate serve
 
-test: setup check system-packages
+test: test-setup check system-packages
 	$(BIN)/python -m pytest
 
 # Static checks, configured in pyproject.toml: ruff, mypy (strict on store and
 # mailgate.gateway) and import-linter's contracts. All three run; any failure fails.
-check: setup
+check: test-setup
 	@status=0; \
 	echo "$(BIN)/ruff check ."; $(BIN)/ruff check . || status=1; \
 	echo "$(BIN)/mypy"; $(BIN)/mypy || status=1; \
 	echo "$(BIN)/lint-imports"; $(BIN)/lint-imports || status=1; \
 	exit $$status
 
+# `setup` installs what running needs; `test-setup` adds the [test] extras (pytest, Playwright,
+# the linters), which `make run` never needs.
 setup: $(VENV)/.installed
+test-setup: $(VENV)/.installed-test
+
+# setuptools warns that an editable install's folder shadows the package: here that folder *is* the
+# package (the checkout), so the warning says nothing to act on.
+QUIET_EDITABLE := PYTHONWARNINGS="ignore:Editable installation"
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "mailgate needs Python 3.11 or newer"'
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || $(SUDO) apt-get install -y python3-venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(QUIET_EDITABLE) $(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(QUIET_EDITABLE) $(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
 # Debian packages the test suite uses: Chromium for the archive's browser tests, openssl for STARTTLS.
@@ -40,7 +54,7 @@ system-packages:
 	@command -v chromium >/dev/null && command -v openssl >/dev/null || \
 	  ( $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium openssl )
 
-bench: setup
+bench: test-setup
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/realmail.py
 	$(BIN)/python bench/archive.py

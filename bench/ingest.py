@@ -390,6 +390,7 @@ def run_mailgate(args, home: Path) -> tuple[Run, dict]:
                MAILGATE_DATABASE_URL=args.database_url, MAILGATE_BROKER_URL=args.broker_url)
     if args.worker_threads:
         env["MAILGATE_WORKER_THREADS"] = str(args.worker_threads)
+    mailgate(env, "db", "upgrade")  # only serve, `db upgrade` and demo create a store
     mailgate(env, "import", "authorities", str(Path(__file__).resolve().parents[1] / "mailgate/data/sample_authorities.csv"))
     (home / "request.txt").write_text("Please send me the road maintenance budget for 2023/24.\n")
     thread = json.loads(mailgate(env, "foi", "new", "--authority", "borsetshire-council", "--name", "Ann Bench",

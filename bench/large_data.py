@@ -79,6 +79,7 @@ def unfinished(binary: Path, env: dict[str, str]) -> int:
 def run(label: str, binary: Path, extra: dict[str, str], count: int, size: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="mailgate-large-") as home:
         env = dict(os.environ, MAILGATE_HOME=home, **extra)
+        mailgate(binary, env, "db", "upgrade")  # only serve, `db upgrade` and demo create a store
         mailgate(binary, env, "import", "authorities", str(ROOT / "mailgate/data/sample_authorities.csv"))
         Path(home, "request.txt").write_text("Please send me the road maintenance budget for 2023/24.\n")
         thread = json.loads(mailgate(binary, env, "foi", "new", "--authority", "borsetshire-council", "--name",

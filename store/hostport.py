@@ -22,9 +22,13 @@ def masked_url(url: str) -> str:
 
     >>> masked_url("postgresql://mg:pa55@db.example/mailgate"), masked_url("redis://127.0.0.1:6379/0")
     ('postgresql://mg:********@db.example/mailgate', 'redis://127.0.0.1:6379/0')
+    >>> masked_url("postgresql://postgres@127.0.0.1/test")
+    'postgresql://postgres@127.0.0.1/test'
     """
     if "@" not in url or "://" not in url:
         return url
     scheme, rest = url.split("://", 1)
     credentials, host = rest.rsplit("@", 1)
+    if ":" not in credentials:  # a user name only: nothing to hide, and no made-up password to show
+        return url
     return f"{scheme}://{credentials.split(':')[0]}:********@{host}"

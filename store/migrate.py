@@ -66,6 +66,12 @@ def make_revision(url: str, message: str) -> None:
 
 
 if __name__ == "__main__":  # the URL on stdin, not in argv, where `ps` would show its password
+    import signal
+
+    # Ctrl-C in serve's terminal reaches this child too: let the migration finish (a second or so),
+    # and serve, which got the same SIGINT, stop after it, rather than report a store that "cannot
+    # be migrated".
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         upgrade(sys.stdin.read().strip())
     except Exception as exc:  # one line for the operator; serve shows it

@@ -21,7 +21,7 @@ class SettingsLoader:
     def __call__(self) -> Settings:
         if self._settings is None:
             try:
-                self._settings = load_settings(self.env_file)
+                self._settings = load_settings(self.env_file, create_home=False)
             except SettingsError as exc:
                 raise click.ClickException(str(exc)) from None
         return self._settings

@@ -11,13 +11,13 @@ import click
 
 
 def _config():
-    from mailgate.cli.support import settings_of
+    from mailgate.cli.support import store_settings_of
     from mailgate.runtime.configs import archive_config
 
     ctx = click.get_current_context()
     if ctx.find_root().obj is None:
         raise click.ClickException("no settings: run this as `mailgate archive ...`")
-    return archive_config(settings_of(ctx))
+    return archive_config(store_settings_of(ctx))
 
 
 @click.group()

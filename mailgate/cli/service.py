@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mailgate.cli.support import settings_of
+from mailgate.cli.support import settings_of, store_settings_of
 from mailgate.runtime.settings import SettingsError, load_settings
 
 
@@ -18,7 +18,7 @@ def serve(ctx: click.Context, smtp: str | None, lmtp: str | None) -> None:
     """Run gateway, workers and timers in one process (migrates the store first)."""
     from mailgate.runtime.service import Service
 
-    settings = settings_of(ctx)
+    settings = store_settings_of(ctx, create=True)
     overrides = {k: v for k, v in (("smtp", smtp), ("lmtp", lmtp)) if v}
     if overrides:
         try:
@@ -50,11 +50,10 @@ def worker(ctx: click.Context) -> None:
     """Run only the actors (scale-out: several machines, MAILGATE_BROKER_URL=redis://…)."""
     from mailgate.runtime.service import run_worker
 
-    settings = settings_of(ctx)
-    if not settings.broker_url:
+    if not settings_of(ctx).broker_url:
         raise click.ClickException("`mailgate worker` needs a shared broker: set MAILGATE_BROKER_URL=redis://HOST:PORT/0 "
                                    "(with the in-process default, `mailgate serve` already runs the workers)")
-    run_worker(settings)
+    run_worker(store_settings_of(ctx))  # the store serve (or `db upgrade`) made: a worker creates none
 
 
 @click.command()

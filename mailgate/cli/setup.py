@@ -6,15 +6,21 @@ import json
 import click
 import sqlalchemy as sa
 
-from mailgate.cli.support import settings_of
+from mailgate.cli.support import settings_of, store_settings_of
+from store.hostport import masked_url
 
 
 @click.command()
 @click.pass_context
 def config(ctx: click.Context) -> None:
-    """Print the effective settings (secrets masked)."""
-    for name, value in settings_of(ctx).masked().items():
-        click.echo(f"{name}={value}")
+    """Print the effective settings (secrets masked) and where each came from."""
+    settings = settings_of(ctx)
+    found = settings.home_found
+    named = found.config_file and str(found.config_file) != found.origin
+    click.echo(f"# {found.describe()}" + (f"; settings file {found.config_file}" if named else "")
+               + "; order: environment, --env-file, mailgate.toml, default")
+    for name, value in settings.masked().items():
+        click.echo(f"{name}={value}  # {settings.origin(name.removeprefix('MAILGATE_').lower())}")
 
 
 @click.group()
@@ -25,12 +31,12 @@ def db() -> None:
 @db.command("upgrade")
 @click.pass_context
 def db_upgrade(ctx: click.Context) -> None:
-    """Apply all migrations (serve does this on start)."""
+    """Create the store, or apply the migrations it lacks (serve does this on start)."""
     from store.migrate import upgrade
 
-    settings = settings_of(ctx)
+    settings = store_settings_of(ctx, create=True)
     upgrade(settings.sqlalchemy_url)
-    click.echo(f"store at {settings.sqlalchemy_url.split('@')[-1]} is up to date")
+    click.echo(f"store at {masked_url(settings.store_url)} is up to date")
 
 
 @click.command()
@@ -51,7 +57,10 @@ def routes(ctx: click.Context, address: str) -> None:
     click.echo(f"route: {route.name}\n  {book.routes.describe(route.name)}")
     for key, value in route.params.items():
         click.echo(f"  {key} = {value}")
-    if book.carries_token(route.name):
+    if book.carries_token(route.name) and not settings.secret_bytes:
+        click.echo(f"  token: cannot be checked: no site secret (MAILGATE_SECRET is unset and there is no "
+                   f"{settings.home / 'secret'}; {settings.home_found.describe()})")
+    elif book.carries_token(route.name):
         ident = next(v for k, v in route.params.items() if k != "token")
         valid = book.token_valid(route.name, ident, route.params["token"])
         click.echo(f"  token: {'valid' if valid else 'NOT valid for this site secret'}")
@@ -70,7 +79,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     from store.models import InboundMessage, Outbox
     from store.states import InboundState, OutboxState
 
-    settings = settings_of(ctx)
+    settings = store_settings_of(ctx)
     upgrade(settings.sqlalchemy_url)
     engine = make_engine(settings.sqlalchemy_url)
     with engine.connect() as connection:

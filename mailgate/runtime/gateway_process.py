@@ -12,11 +12,17 @@ transactions in progress, so no gateway outlives its serve.
 """
 from __future__ import annotations
 
+import signal
+
+# Ctrl-C in serve's terminal reaches this process too, possibly while it is still importing
+# (a KeyboardInterrupt traceback on the newcomer's screen). serve gets the same SIGINT and stops
+# its gateways itself, by closing their stdin; until `run` installs its handlers, ignore it.
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+
 import asyncio
 import json
 import logging
 import os
-import signal
 import sys
 
 from mailgate.gateway.config import GatewayConfig

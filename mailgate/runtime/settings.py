@@ -1,18 +1,25 @@
-"""The one typed settings object, read once from MAILGATE_* variables (or a file)."""
+"""The one typed settings object, read once from MAILGATE_* variables, an --env-file and the home's
+mailgate.toml (in that order of precedence; mailgate/runtime/home.py finds the home and the file)."""
 from __future__ import annotations
 
 import ipaddress
 import os
 import re
 import secrets
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, PrivateAttr, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, TomlConfigSettingsSource
 
 from mailgate.gateway.data_spool import DEFAULT_THRESHOLD
+from mailgate.runtime.home import Home, HomeError, environment_with, line_of, locate_home
 from store.hostport import masked_url, parse_host_port
+
+# The mailgate.toml of the settings being read. pydantic-settings builds its sources in a classmethod,
+# so the file of this one load reaches it here rather than through a class made per file.
+_TOML_FILE: ContextVar[Path | None] = ContextVar("mailgate_toml_file", default=None)
 
 
 def default_gateway_processes() -> int:
@@ -30,6 +37,17 @@ class Settings(BaseSettings):
     """Every MAILGATE_* setting with its default. `mailgate config` prints them."""
 
     model_config = SettingsConfigDict(env_prefix="MAILGATE_", extra="ignore")
+    # Where the home and each value came from (load_settings fills them): `mailgate config` shows them.
+    _home: Home | None = PrivateAttr(None)
+    _origins: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
+                                   file_secret_settings):
+        """Arguments, then the environment, then --env-file, then the mailgate.toml, then the defaults."""
+        toml_file = _TOML_FILE.get()
+        toml = (TomlConfigSettingsSource(settings_cls, toml_file=toml_file),) if toml_file else ()
+        return init_settings, env_settings, dotenv_settings, *toml, file_secret_settings
 
     home: Path = Field(Path("./var"), description="data folder: SQLite file, secret, blobs, outbox Maildir")
     database_url: str = Field("", description="SQLAlchemy URL; default sqlite:///$HOME/mailgate.db; postgresql://… works")
@@ -166,8 +184,13 @@ class Settings(BaseSettings):
     # -- derived values -------------------------------------------------------
 
     @property
+    def store_url(self) -> str:
+        """MAILGATE_DATABASE_URL as the operator wrote it, or the default SQLite file in the home."""
+        return self.database_url or f"sqlite:///{self.home.resolve() / 'mailgate.db'}"
+
+    @property
     def sqlalchemy_url(self) -> str:
-        url = self.database_url or f"sqlite:///{self.home.resolve() / 'mailgate.db'}"
+        url = self.store_url
         if url.startswith("postgres://"):
             url = "postgresql://" + url[len("postgres://"):]
         if url.startswith("postgresql://"):
@@ -186,11 +209,22 @@ class Settings(BaseSettings):
     def extra_phone_patterns(self) -> list[str]:
         return [p for p in self.phone_patterns.split(";;") if p.strip()]
 
+    @property
+    def home_found(self) -> Home:
+        """How the home was chosen (a Settings made without load_settings: as given)."""
+        return self._home or Home(path=self.home.resolve(), origin="the caller", config_file=None, config={},
+                                  looked_in="")
+
+    def origin(self, name: str) -> str:
+        """Where a setting's value came from: environment, an --env-file, a mailgate.toml, default."""
+        return self._origins.get(name, "default")
+
     def masked(self) -> dict[str, str]:
-        """Effective settings as MAILGATE_* strings, secrets and passwords hidden."""
+        """Effective settings as MAILGATE_* strings, secrets and passwords hidden; the database URL
+        as used (the SQLite file in the home when MAILGATE_DATABASE_URL is empty)."""
         shown = {}
         for name in type(self).model_fields:
-            value = getattr(self, name)
+            value = self.store_url if name == "database_url" else getattr(self, name)
             if isinstance(value, SecretStr):
                 text = "********" if value.get_secret_value() else "(unset)"
             else:
@@ -199,27 +233,82 @@ class Settings(BaseSettings):
         return shown
 
 
-def load_settings(env_file: str | None = None, **overrides) -> Settings:
-    """Read settings from the environment (and an optional file), make the home folder
-    and the site secret. Raises SettingsError naming the variable at fault."""
+def load_settings(env_file: str | None = None, *, cwd: Path | None = None, create_home: bool = True,
+                  **overrides) -> Settings:
+    """Read settings from the environment, an optional env file and the home's mailgate.toml.
+    With `create_home` (the service, the demo, the tests), make the home folder and the site
+    secret; without it (the CLI), only read them: store_settings_of (mailgate/cli/support.py) creates
+    them for the commands that may create a store.
+    Raises SettingsError naming the variable (and the file and line) at fault."""
+    environ = environment_with(env_file)
     try:
-        settings = Settings(_env_file=env_file, **overrides)
+        home = locate_home(cwd or Path.cwd(), environ, Settings.model_fields,
+                           Path(overrides.pop("home")) if "home" in overrides else None)
+    except HomeError as exc:
+        raise SettingsError(str(exc)) from None
+    origins = _origins(home, env_file, overrides)
+    token = _TOML_FILE.set(home.config_file)
+    try:
+        settings = Settings(_env_file=env_file, home=home.path, **overrides)
     except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            variable = "MAILGATE_" + "_".join(str(p) for p in error["loc"]).upper()
-            message = error["msg"].removeprefix("Value error, ")
-            if not message.startswith(variable):
-                message = f"{variable}: {message} (got {error.get('input')!r})"
-            problems.append(message)
-        raise SettingsError("bad setting: " + "; ".join(problems)) from None
+        raise SettingsError("bad setting: " + "; ".join(_problem(error, home, origins) for error in exc.errors())) from None
+    finally:
+        _TOML_FILE.reset(token)
+    settings._home, settings._origins = home, origins
+    if create_home:
+        prepare_home(settings)
+    elif not settings.secret.get_secret_value() and (home.path / "secret").is_file():
+        use_stored_secret(settings)
+    return settings
+
+
+def prepare_home(settings: Settings) -> None:
+    """Make the home folder and, unless MAILGATE_SECRET is set, the site secret kept in it."""
     try:
         settings.home.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SettingsError(f"MAILGATE_HOME: cannot create {settings.home}: {exc.strerror}") from None
     if not settings.secret.get_secret_value():
-        settings.secret = SecretStr(_stored_secret(settings.home / "secret"))
-    return settings
+        use_stored_secret(settings)
+
+
+def use_stored_secret(settings: Settings) -> None:
+    settings.secret = SecretStr(_stored_secret(settings.home / "secret"))
+    settings._origins["secret"] = str(settings.home / "secret")
+
+
+def _origins(home: Home, env_file: str | None, overrides: dict) -> dict[str, str]:
+    environment = {k.upper() for k in os.environ}
+    from_file = set(environment_with(env_file)) - environment if env_file else set()
+    origins = {"home": home.origin}
+    for name in Settings.model_fields:
+        variable = f"MAILGATE_{name.upper()}"
+        if name == "home":
+            continue
+        if name in overrides:
+            origins[name] = "the command line"
+        elif variable in environment:
+            origins[name] = "environment"
+        elif variable in from_file:
+            origins[name] = str(env_file)
+        elif name in home.config:
+            origins[name] = str(home.config_file)
+    return origins
+
+
+def _problem(error, home: Home, origins: dict[str, str]) -> str:
+    """One validation error as a sentence naming the variable, and the file (and line) it came from."""
+    name = "_".join(str(p) for p in error["loc"])
+    variable = f"MAILGATE_{name.upper()}"
+    message = error["msg"].removeprefix("Value error, ")
+    if not message.startswith(variable):
+        message = f"{variable}: {message} (got {error.get('input')!r})"
+    origin = origins.get(name)
+    if home.config_file and origin == str(home.config_file):
+        message += f" (set at {home.config_file}:{line_of(home.config_file.read_text(), name)} as {name})"
+    elif origin and origin not in ("environment", "the command line"):
+        message += f" (set in {origin})"
+    return message
 
 
 def _stored_secret(path: Path) -> str:

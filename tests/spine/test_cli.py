@@ -25,6 +25,7 @@ def cli(tmp_path):
         assert result.returncode == expect, f"exit {result.returncode}: {result.stdout}{result.stderr}"
         assert "Traceback" not in result.stderr
         return result
+    run("db", "upgrade")  # only serve, `db upgrade` and demo create a store (tests/newcomer/test_store.py)
     return run
 
 
@@ -111,7 +112,7 @@ def test_inbound_retry_of_something_not_failed_is_a_clear_error(cli, tmp_path):
     from store.models import InboundMessage
 
     url = f"sqlite:///{tmp_path / 'home' / 'mailgate.db'}"
-    (tmp_path / "home").mkdir()
+    (tmp_path / "home").mkdir(exist_ok=True)
     upgrade(url)
     with Session(make_engine(url)) as session:
         session.add(InboundMessage(raw=b"Subject: hi\r\n\r\nhi\r\n", state="done"))

@@ -195,6 +195,7 @@ def test_kill_9_loses_nothing_that_got_a_250_and_processes_it_exactly_once(envir
     env = environment
     home = Path(env["MAILGATE_HOME"])
     home.mkdir(parents=True)
+    cli(env, "db", "upgrade")  # only serve, `db upgrade` and demo create a store
     cli(env, "import", "authorities", str(AUTHORITIES))
     (home / "request.txt").write_text("Please send me the road maintenance budget for 2023/24.\n")
     thread = json.loads(cli(env, "foi", "new", "--authority", "borsetshire-council", "--name", "Ann Example",

@@ -68,6 +68,7 @@ def test_sigterm_lets_an_smtp_transaction_in_progress_finish(tmp_path):
 def test_a_separate_worker_process_sends_what_the_cli_queued(tmp_path, postgres_url, redis_url, broker_namespace):
     env = environment(tmp_path, MAILGATE_DATABASE_URL=postgres_url, MAILGATE_BROKER_URL=redis_url,
                       MAILGATE_BROKER_NAMESPACE=broker_namespace)
+    mailgate(env, "db", "upgrade")  # only serve, `db upgrade` and demo create a store
     mailgate(env, "import", "authorities", str(SAMPLE_AUTHORITIES))
     body = tmp_path / "body.txt"
     body.write_text("How often are the verges cut?\n")
