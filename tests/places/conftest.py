@@ -37,7 +37,9 @@ class Mailgate:
 
 @pytest.fixture
 def mailgate(tmp_path) -> Mailgate:
-    return Mailgate(tmp_path / "home")
+    command = Mailgate(tmp_path / "home")
+    command("db", "upgrade")  # only serve, demo and db upgrade create a store
+    return command
 
 
 @pytest.fixture
