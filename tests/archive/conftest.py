@@ -13,8 +13,17 @@ from mailgate.runtime.settings import Settings
 from store.blobs import put_blob
 from store.db import make_engine
 from store.migrate import upgrade
-from store.models import (Attachment, Counterpart, HeldMessage, InboundMessage, Report, ReportPhoto, ReportStateChange,
-                          Thread, ThreadMessage)
+from store.models import (
+    Attachment,
+    Counterpart,
+    HeldMessage,
+    InboundMessage,
+    Report,
+    ReportPhoto,
+    ReportStateChange,
+    Thread,
+    ThreadMessage,
+)
 
 DOMAIN = "archive.test"
 TODAY = date(2026, 3, 2)
