@@ -73,7 +73,8 @@ def draft_answer(delivery: Delivery, thread: Thread) -> str:
         return f"inbound {delivery.inbound.id} already in report {thread.id}"
     report = report_of(delivery.session, thread)
     keep_photos(delivery.session, delivery.context, thread.id, delivery.understood.attachments)
-    assessment = assess(delivery.session, report, delivery.understood.new_text, delivery.understood.attachments)
+    assessment = assess(delivery.session, report, delivery.understood.new_text, delivery.understood.attachments,
+                        earlier=f"{thread.title}\n{thread.body}")
     return _answer(delivery, thread, report, assessment, first_contact=False)
 
 
@@ -91,7 +92,8 @@ def confirmation(delivery: Delivery, thread: Thread) -> str:
     wrong = _WRONG_PLACE.match(understood.new_text)
     if wrong:
         rest = understood.new_text[wrong.end():]
-        assessment = assess(delivery.session, report, rest, understood.attachments, wrong_place=True)
+        assessment = assess(delivery.session, report, rest, understood.attachments, wrong_place=True,
+                            earlier=f"{thread.title}\n{thread.body}")
         return _answer(delivery, thread, report, assessment, first_contact=False)
     send_report(delivery.session, delivery.context, thread, report)
     return f"report {thread.id} confirmed and sent"

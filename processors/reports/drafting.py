@@ -29,9 +29,10 @@ class Assessment:
 
 
 def assess(session: Session, report: Report, text: str, photos: list[AttachmentInfo],
-           wrong_place: bool = False) -> Assessment:
+           wrong_place: bool = False, earlier: str = "") -> Assessment:
     """Fill `report` from `text` and `photos` where it lacks something (or its place, when the reporter
-    says the place was wrong), and say what is still missing."""
+    says the place was wrong), and say what is still missing. A category may also come from the
+    `earlier` words (the report's title and description), a place only from what was just written."""
     if wrong_place or (report.lat is None and not report.postcode):
         found = location.find(text, photos)
         if found is None:
@@ -52,7 +53,7 @@ def assess(session: Session, report: Report, text: str, photos: list[AttachmentI
     if not offered:
         return Assessment(unroutable=True, place=place)
     if report.category not in offered:
-        report.category = category_in(text, offered) or ""
+        report.category = category_in(text, offered) or category_in(earlier, offered) or ""
     if not report.category:
         return Assessment(asking="category", choices=list(offered), place=place)
     return Assessment(place=place, responsible=offered[report.category])

@@ -1,0 +1,151 @@
+"""The report conversations besides the happy path: a real GB postcode routed by the shipped data
+(two tiers, decided by category), the missing place asked for and given, WRONG PLACE, an unknown
+postcode area, a Northern Ireland postcode, a point outside every body, three unanswered rounds,
+a draft left for 14 days, a place no body takes reports for, and a council's auto-reply."""
+from __future__ import annotations
+
+import json
+import time
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from mailgate.gateway.recipients import CACHE_SECONDS
+from processors.places.import_bodies import import_bodies
+from processors.reports.questionnaire import expire_unanswered_drafts
+from store.models import HeldMessage
+from store.report_states import ReportState
+from tests.harness import LiveService
+from tests.reports.conftest import messages, report_mail, reports, send, thread_of, with_the_sample
+
+COUNTY_POTHOLES = "highways@borsetshire.gov.example"
+BORCHESTER_FLY_TIPPING = "envcrime@borchester.gov.example"
+
+
+@pytest.fixture
+def live(make_settings, relay):
+    service = with_the_sample(LiveService(make_settings(relay=relay.address)).start())
+    yield service
+    service.stop()
+
+
+def report(live, relay, sender: str, subject: str, body: str):
+    """Mail report@ as `sender`; returns the one answer."""
+    address = f"report@{live.settings.domain}"
+    send(live, report_mail(subject, body, sender=sender, to=address), sender, address)
+    [answer] = relay.to(sender)
+    return answer
+
+
+def reply(live, relay, sender: str, to_mail, body: str):
+    address = to_mail.message["Reply-To"] or to_mail.message["From"].addresses[0].addr_spec
+    time.sleep(CACHE_SECONDS)  # RCPT may trust what it read of the thread (a draft a moment ago) this long
+    before = len(relay.to(sender))
+    send(live, report_mail("Re: " + to_mail.message["Subject"], body, sender=sender, to=address), sender, address)
+    return relay.to(sender)[before:]
+
+
+def confirm(live, relay, sender: str, confirmation):
+    reply(live, relay, sender, confirmation, "Yes, send it.")
+
+
+def test_a_gb_postcode_two_tiers_decided_by_category(live, relay):
+    # CB1 5RE is in Cambridge (E07000008): Borchester (district) and Borsetshire (county) both claim it.
+    pothole = report(live, relay, "a@citizen.example", "Pothole on Mill Road", "A deep pothole outside CB1 5RE.")
+    assert "Borsetshire County Council" in pothole.text and "Borchester" not in pothole.text.split("Sent to:")[1]
+    assert "postcode CB1 5RE, in Cambridge" in pothole.text
+    confirm(live, relay, "a@citizen.example", pothole)
+    [sent] = relay.to(COUNTY_POTHOLES)
+    assert "https://www.openstreetmap.org/search?query=CB1+5RE" in sent.text
+    assert relay.to(BORCHESTER_FLY_TIPPING) == []
+
+    tipping = report(live, relay, "b@citizen.example", "Sofa left in the lane", "Flytipping near CB1 5RE")
+    assert "Sent to:   Borchester City Council" in tipping.text
+    confirm(live, relay, "b@citizen.example", tipping)
+    assert len(relay.to(BORCHESTER_FLY_TIPPING)) == 1 and len(relay.to(COUNTY_POTHOLES)) == 1
+
+
+def test_the_missing_place_is_asked_for_then_wrong_place_corrects_it(live, relay):
+    sender = "c@citizen.example"
+    question = report(live, relay, sender, "Graffiti on the footbridge", "Someone sprayed graffiti on it.")
+    assert "could not tell where the problem is" in question.text
+    [thread] = reports(live)
+    assert thread.state == ReportState.DRAFT and relay.to(BORCHESTER_FLY_TIPPING) == []
+    # The answer comes back to the thread's reply address: not a stranger any more, so the
+    # confirmation follows at once (the gate allows one mail an hour to a stranger).
+    [confirmation] = reply(live, relay, sender, question, "It is by CB3 0DU.\n\n-- \nC.")
+    assert "Borchester City Council" in confirmation.text and "postcode CB3 0DU" in confirmation.text
+    [again] = reply(live, relay, sender, confirmation, "WRONG PLACE SG8 0NJ")
+    assert "Felpersham District Council" in again.text and "postcode SG8 0NJ" in again.text
+    confirm(live, relay, sender, again)
+    [sent] = relay.to("streetscene@felpersham.gov.example")
+    assert "Someone sprayed graffiti on it." in sent.text
+    assert thread_of(live, thread.id)[0].state == ReportState.OPEN
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    ("Postcode: ZZ1 1ZZ", "I couldn't find the postcode ZZ1 1ZZ: there is no postcode area 'ZZ'"),
+    ("Postcode: not a postcode", "I couldn't find the postcode 'not a postcode'"),
+    ("Postcode: BT1 1AA", "the Office for National Statistics allows those for statistics only"),
+    ("At 51.50100,-0.14200 exactly.", "outside every area"),
+])
+def test_a_place_that_cannot_be_used_is_asked_for_again(live, relay, written, said):
+    question = report(live, relay, "d@citizen.example", "Pothole", f"A pothole.\n{written}")
+    assert said in " ".join(question.text.split())
+    [thread] = reports(live)
+    assert thread.state == ReportState.DRAFT and thread_of(live, thread.id)[1].lat is None
+
+
+def test_three_rounds_then_held_and_fourteen_days_then_expired(live, relay):
+    sender = "e@citizen.example"
+    question = report(live, relay, sender, "Something is wrong", "Please fix it.")
+    for _ in range(2):
+        [question] = reply(live, relay, sender, question, "Somewhere near the church.")
+        assert "could not tell where" in question.text
+    [last] = reply(live, relay, sender, question, "I told you, near the church.")
+    assert "an operator of mailgate will look at it" in " ".join(last.text.split())
+    [thread] = reports(live)
+    assert thread.state == ReportState.HELD
+    with Session(live.context.engine) as session:
+        [held] = session.exec(select(HeldMessage)).all()
+        assert "still missing its location after 3 questions" in held.reason
+
+    quiet = "f@citizen.example"
+    report(live, relay, quiet, "Leaning lamp post", "It leans.")
+    live.clock.advance(timedelta(days=13))
+    assert expire_unanswered_drafts(live.context) == 0
+    live.clock.advance(timedelta(days=2))
+    assert expire_unanswered_drafts(live.context) == 1
+    live.wait_idle()
+    assert "was not sent" in relay.to(quiet)[-1].message["Subject"]
+    assert reports(live)[-1].state == ReportState.EXPIRED
+
+
+def test_a_place_whose_bodies_take_no_reports_is_answered_at_once(live, relay, tmp_path):
+    nowhere = tmp_path / "nowhere.geojson"
+    nowhere.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"slug": "ambridge-parish", "name": "Ambridge Parish Council"},
+        "geometry": {"type": "Polygon", "coordinates": [[[-1.5, 52.5], [-1.4, 52.5], [-1.4, 52.6],
+                                                         [-1.5, 52.6], [-1.5, 52.5]]]}}]}))
+    with Session(live.context.engine) as session:
+        import_bodies(session, nowhere)
+        session.commit()
+    answer = report(live, relay, "g@citizen.example", "Broken bench", "At 52.55000,-1.45000 on the green.")
+    assert "Ambridge Parish Council" in answer.text and "none of them takes problem reports" in answer.text
+    assert reports(live)[0].state == ReportState.EXPIRED
+
+
+def test_a_council_auto_reply_changes_nothing(live, relay):
+    sender = "h@citizen.example"
+    confirm(live, relay, sender, report(live, relay, sender, "Pothole", "A pothole at 52.05,-1.95"))
+    [sent] = relay.to(COUNTY_POTHOLES)
+    address = sent.message["From"].addresses[0].addr_spec
+    told_before = len(relay.to(sender))
+    send(live, report_mail("Automatic reply: Problem report", "I am out of the office until Monday.\nStatus: fixed",
+                           sender=COUNTY_POTHOLES, to=address,
+                           headers={"Auto-Submitted": "auto-replied", "X-Autoreply": "yes"}), COUNTY_POTHOLES, address)
+    [thread] = reports(live)
+    assert thread_of(live, thread.id)[0].state == ReportState.OPEN
+    assert messages(live, thread.id)[-1].kind == "auto_reply"  # shown, marked
+    assert len(relay.to(sender)) == told_before  # and the reporter is not told
