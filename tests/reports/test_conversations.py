@@ -149,3 +149,23 @@ def test_a_council_auto_reply_changes_nothing(live, relay):
     assert thread_of(live, thread.id)[0].state == ReportState.OPEN
     assert messages(live, thread.id)[-1].kind == "auto_reply"  # shown, marked
     assert len(relay.to(sender)) == told_before  # and the reporter is not told
+
+
+def test_a_bounce_of_the_report_tells_the_reporter_and_the_operator(live, relay):
+    from tests.conftest import DATA
+    from tests.harness import fill_template
+
+    sender = "i@citizen.example"
+    confirm(live, relay, sender, report(live, relay, sender, "Pothole", "A pothole at 52.05,-1.95"))
+    [sent] = relay.to(COUNTY_POTHOLES)
+    bounce = fill_template(DATA / "spine" / "postfix_bounce.eml", VERP=sent.mail_from,
+                           MESSAGE_ID=sent.message["Message-ID"])
+    live.send(bounce, "", [sent.mail_from])
+    live.wait_idle()
+    [told] = [m for m in relay.to(sender) if "could not be delivered" in m.message["Subject"]]
+    [thread] = reports(live)
+    assert thread_of(live, thread.id)[0].state == ReportState.OPEN  # a bounce changes no state
+    assert messages(live, thread.id)[-1].kind == "bounce"
+    with Session(live.context.engine) as session:
+        [held] = session.exec(select(HeldMessage)).all()
+        assert f"report {thread.id}: its mail to <{COUNTY_POTHOLES}> bounced" in held.reason
