@@ -11,8 +11,11 @@ from sqlmodel import Session
 from processors.places.lookup import Place, PlaceNotFound, Responsible, categories_at, find_place, place_at
 from processors.reports import location
 from processors.understanding.model import AttachmentInfo
+from store import uk_postcodes
 from store.models import Report
 
+NOT_A_POSTCODE = ("I couldn't find that postcode: a postcode looks like SW1A 1AA (letters and digits, a space, "
+                  "then a digit and two letters).")
 _CATEGORY_LINE = re.compile(r"(?im)^\s*category\s*:\s*(.{1,100}?)\s*$")
 
 
@@ -43,8 +46,11 @@ def assess(session: Session, report: Report, text: str, photos: list[AttachmentI
     try:
         place = place_of(session, report)
     except PlaceNotFound as refused:
+        # The lookup's sentence repeats the postcode; one that is not even shaped like a postcode could be
+        # any words of a forger's, so the answer then says what a postcode looks like instead.
+        shaped = uk_postcodes.normalise(report.postcode) is not None or report.lat is not None
         report.postcode, report.location_source = "", ""
-        return Assessment(asking="postcode", why=str(refused))
+        return Assessment(asking="postcode", why=str(refused) if shaped else NOT_A_POSTCODE)
     if not place.bodies:
         report.lat = report.lon = None
         report.postcode = report.location_source = ""

@@ -86,7 +86,7 @@ def test_the_missing_place_is_asked_for_then_wrong_place_corrects_it(live, relay
 
 @pytest.mark.parametrize(("written", "said"), [
     ("Postcode: ZZ1 1ZZ", "I couldn't find the postcode ZZ1 1ZZ: there is no postcode area 'ZZ'"),
-    ("Postcode: not a postcode", "I couldn't find the postcode 'not a postcode'"),
+    ("Postcode: www.spam.example", "I couldn't find that postcode: a postcode looks like SW1A 1AA"),
     ("Postcode: BT1 1AA", "the Office for National Statistics allows those for statistics only"),
     ("At 51.50100,-0.14200 exactly.", "outside every area"),
 ])
