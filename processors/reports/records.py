@@ -52,3 +52,26 @@ def change_state(session: Session, context: Context, thread: Thread, state: str,
     session.add(ReportStateChange(thread_id=thread.id, state=state, source=source, message_id=message_id,
                                   at=context.clock.now()))
     return True
+
+
+class ReportError(ValueError):
+    """An operator's request that cannot be done; the message says what to fix."""
+
+
+def set_state_by_operator(session: Session, context: Context, thread_id: int, state: str) -> Thread:
+    """`mailgate report state ID STATE`: any state, recorded with the source "operator"."""
+    from store.report_states import ChangeSource, ReportState
+
+    thread = session.get(Thread, thread_id)
+    if thread is None or thread.kind != "report":
+        raise ReportError(f"there is no problem report {thread_id} (`mailgate report list` shows them)")
+    wanted = state.strip().lower().replace(" ", "_").replace("-", "_")
+    if wanted not in {s.value for s in ReportState}:
+        raise ReportError(f"{state!r} is not a report state; use one of: {', '.join(s.value for s in ReportState)}")
+    change_state(session, context, thread, wanted, ChangeSource.OPERATOR)
+    return thread
+
+
+def history(session: Session, thread_id: int) -> list[ReportStateChange]:
+    return list(session.exec(select(ReportStateChange).where(ReportStateChange.thread_id == thread_id)
+                             .order_by(ReportStateChange.at, ReportStateChange.id)).all())
