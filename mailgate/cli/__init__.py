@@ -58,8 +58,19 @@ def main() -> None:
 
 
 def _register() -> None:
-    from mailgate.cli import (archive, censor, foi, holding_pen, imports, inbound, limits, places, reports, service,
-                              setup)
+    from mailgate.cli import (
+        archive,
+        censor,
+        foi,
+        holding_pen,
+        imports,
+        inbound,
+        limits,
+        places,
+        reports,
+        service,
+        setup,
+    )
 
     for command in (service.serve, service.worker, service.demo, setup.config, setup.db, setup.routes,
                     setup.status, inbound.inbound, imports.import_group, places.where, foi.foi, reports.report,
