@@ -17,7 +17,7 @@ EXIF_READ_BYTES = 20 * 1024 * 1024
 PHOTOS_READ = 5  # at most this many photos are opened per message
 
 _NUMBER = r"[-+]?\d{1,3}\.\d{2,12}"
-_PAIR = re.compile(rf"(?<![\w.])({_NUMBER})\s*,\s*({_NUMBER})(?![\w.])")
+_PAIR = re.compile(rf"(?<![\w.])({_NUMBER})\s*,\s*({_NUMBER})(?!\w|\.\d)")  # a full stop may end the sentence
 _GEO = re.compile(rf"(?i)\bgeo:({_NUMBER}|[-+]?\d{{1,3}}),({_NUMBER}|[-+]?\d{{1,3}})")
 _OSM_MAP = re.compile(rf"(?i)openstreetmap\.org/\S*?#map=\d{{1,2}}/({_NUMBER})/({_NUMBER})")
 _OSM_MARKER = re.compile(rf"(?i)openstreetmap\.org/\S*?[?&]mlat=({_NUMBER})&mlon=({_NUMBER})")
@@ -41,8 +41,8 @@ def valid(lat: float, lon: float) -> bool:
 def from_text(text: str) -> Found | None:
     """The most precise place the text gives, or None.
 
-    >>> from_text("It is at 52.0512, -1.9503 by the bus stop").point
-    (52.0512, -1.9503)
+    >>> from_text("It is at 52.0512, -1.9503 by the bus stop").point, from_text("At 52.05,-1.95.").point
+    ((52.0512, -1.9503), (52.05, -1.95))
     >>> from_text("see https://www.openstreetmap.org/#map=18/52.05000/-1.95000").source
     'map link'
     >>> from_text("https://www.google.com/maps/place/x/@52.061,-1.84,17z").point

@@ -84,6 +84,14 @@ def test_the_missing_place_is_asked_for_then_wrong_place_corrects_it(live, relay
     assert thread_of(live, thread.id)[0].state == ReportState.OPEN
 
 
+def test_an_unclear_category_is_asked_for_with_the_choices_of_the_place(live, relay):
+    sender = "k@citizen.example"
+    question = report(live, relay, sender, "Broken thing", "Something broken at 52.05,-1.95.")
+    assert "\n- Fly-tipping\n- Graffiti\n- Potholes\n- Street lights\n" in question.text.replace("\r\n", "\n")
+    [confirmation] = reply(live, relay, sender, question, "Graffiti")
+    assert "Category:  Graffiti" in confirmation.text and "Sent to:   Borchester City Council" in confirmation.text
+
+
 @pytest.mark.parametrize(("written", "said"), [
     ("Postcode: ZZ1 1ZZ", "I couldn't find the postcode ZZ1 1ZZ: there is no postcode area 'ZZ'"),
     ("Postcode: www.spam.example", "I couldn't find that postcode: a postcode looks like SW1A 1AA"),
