@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from mailgate.runtime.configs import archive_config
 from processors.reports.questionnaire import send_questionnaires
 from store.report_states import ReportState
 from tests.reports.conftest import REPORTER, changes, messages, photo_at, report_mail, reports, send, thread_of
+from web_archive.build import build_site
 
 BORCHESTER_FLY_TIPPING = "envcrime@borchester.gov.example"
 FELPERSHAM_FLY_TIPPING = "waste@felpersham.gov.example"
 
 
-def test_a_report_with_a_photo_from_start_to_fixed(reporting, relay):
+def test_a_report_with_a_photo_from_start_to_fixed(reporting, relay, tmp_path):
     service, domain = reporting, reporting.settings.domain
     # 1. A photo taken in Borchester (52.05 N, 1.95 W), a few words, no place written at all.
     send(service, report_mail("Mattress dumped by the bus shelter", "Someone has dumped a mattress and bags of "
@@ -86,3 +88,12 @@ def test_a_report_with_a_photo_from_start_to_fixed(reporting, relay):
                                            ("fixed", "questionnaire")]
     public = [m for m in messages(service, thread.id) if not m.hidden]
     assert all("Robin" not in (m.from_name + m.public_body) for m in public)
+
+    # 5. The archive as built today shows the report as sent and its updates: nothing of the reporter (name,
+    # address, signature) and nothing of the photo as received (its bytes, its EXIF camera make).
+    site = tmp_path / "site"
+    build_site(archive_config(service.settings), site, search=False)
+    published = b"".join(path.read_bytes() for path in site.rglob("*") if path.is_file())
+    assert b"Mattress dumped by the bus shelter" in published
+    for private in (b"Robin", REPORTER.encode(), b"07700", b"mailgate-test-camera", photo_at(52.05, -1.95)[:64]):
+        assert private not in published, private
