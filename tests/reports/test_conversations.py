@@ -177,3 +177,20 @@ def test_a_bounce_of_the_report_tells_the_reporter_and_the_operator(live, relay)
     with Session(live.context.engine) as session:
         [held] = session.exec(select(HeldMessage)).all()
         assert f"report {thread.id}: its mail to <{COUNTY_POTHOLES}> bounced" in held.reason
+
+
+def test_a_closed_report_gets_no_questionnaire(live, relay):
+    from processors.reports.questionnaire import send_questionnaires
+
+    sender = "j@citizen.example"
+    question = report(live, relay, sender, "Pothole", "A pothole.")
+    [confirmation] = reply(live, relay, sender, question, "Sorry: 52.05,-1.95\n\n> " + question.text.replace("\n", "\n> "))
+    confirm(live, relay, sender, confirmation)
+    [sent] = relay.to(COUNTY_POTHOLES)
+    address = sent.message["From"].addresses[0].addr_spec
+    send(live, report_mail("Re: Pothole", "Already reported as number 4411.\nStatus: duplicate",
+                           sender=COUNTY_POTHOLES, to=address), COUNTY_POTHOLES, address)
+    [thread] = reports(live)
+    assert thread_of(live, thread.id)[0].state == ReportState.DUPLICATE
+    live.clock.advance(timedelta(days=60))
+    assert send_questionnaires(live.context) == 0
