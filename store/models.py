@@ -315,6 +315,17 @@ class Report(SQLModel, table=True):
     questionnaire_sent_at: Optional[datetime] = _when(nullable=True, index=True)
 
 
+class ReportRecipient(SQLModel, table=True):
+    """A body a report went to, and so its own address `report-ID-TOKEN@` (ID is this row's): a reply
+    there is that body's, and only that body's mail domain may change the report's state."""
+
+    __tablename__ = "report_recipient"
+    __table_args__ = (sa.UniqueConstraint("thread_id", "counterpart_id", name="uq_report_recipient_thread_counterpart"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    thread_id: int = Field(foreign_key="thread.id", index=True)
+    counterpart_id: int = Field(foreign_key="counterpart.id")
+
+
 class ReportPhoto(SQLModel, table=True):
     """A photo the reporter attached, as received (EXIF and all): for the body and operators only."""
 

@@ -1,10 +1,11 @@
-"""A confirmed report goes to every body covering its place that takes its category, each mail
-from the report's own address in the reporter's name (never their address), with its photos."""
+"""A confirmed report goes to every body covering its place that takes its category, each body's mail
+from an address of its own for this report, in the reporter's name (never their address), with its
+photos."""
 from __future__ import annotations
 
 from urllib.parse import quote_plus
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from processors.context import Context
 from processors.mail_out import MailSpec, queue_mail
@@ -12,15 +13,26 @@ from processors.places.lookup import responsible_for
 from processors.public_view import Redactor, fill_public_fields
 from processors.reports.drafting import place_of
 from processors.reports.records import change_state, photos_of
-from store.models import Report, Thread, ThreadCounterpart, ThreadMessage
+from store.models import Report, ReportRecipient, Thread, ThreadCounterpart, ThreadMessage
 from store.public_urls import public_url, thread_path
 from store.report_states import ChangeSource, ReportState
 
-REPORT_ROUTE = "report_thread"  # report-ID-TOKEN@: the address the bodies answer (processors/reports/kind.py)
+REPORT_ROUTE = "report_body"  # report-ID-TOKEN@: one body's address for one report (processors/reports/kind.py)
 
 
-def report_address(context: Context, thread_id: int) -> str:
-    return context.addresses.address(REPORT_ROUTE, thread_id)
+def report_address(context: Context, recipient_id: int) -> str:
+    """The address one body answers one report at; ID is the report_recipient row's."""
+    return context.addresses.address(REPORT_ROUTE, recipient_id)
+
+
+def recipient_of(session: Session, thread_id: int, counterpart_id: int) -> ReportRecipient:
+    row = session.exec(select(ReportRecipient).where(ReportRecipient.thread_id == thread_id,
+                                                     ReportRecipient.counterpart_id == counterpart_id)).first()
+    if row is None:
+        row = ReportRecipient(thread_id=thread_id, counterpart_id=counterpart_id)
+        session.add(row)
+        session.flush()  # its id names the address
+    return row
 
 
 def osm_link(report: Report) -> str:
@@ -56,13 +68,13 @@ def send_report(session: Session, context: Context, thread: Thread, report: Repo
     for further in takers[1:]:
         if session.get(ThreadCounterpart, (thread.id, further.body.id)) is None:
             session.add(ThreadCounterpart(thread_id=thread.id, counterpart_id=further.body.id))
-    address = report_address(context, thread.id)
     url = public_url(context.config.site_url, thread_path(thread.id))
     values = {"thread": thread, "report": report, "location": location_text(report), "map": osm_link(report),
               "url": url, "reporter": report.reporter_name or "A resident"}
     photos = photos_of(session, context, thread.id)
     first = None
     for taker in takers:
+        address = report_address(context, recipient_of(session, thread.id, taker.body.id).id)
         for email in taker.emails:
             outbox = queue_mail(session, context, MailSpec(
                 dedupe_key=f"report:{thread.id}:{taker.body.id}:{email.lower()}", kind="report_to_body", to=email,

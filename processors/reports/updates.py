@@ -11,9 +11,9 @@ from sqlmodel import Session, select
 from processors.context import Context
 from processors.mail_out import MailSpec, queue_mail
 from processors.reports.records import change_state, report_of
-from processors.threads import KIND_OF_INCOMING, counterpart_domains, record_incoming
+from processors.threads import KIND_OF_INCOMING, record_incoming
 from store.addresses.posting import same_organisation
-from store.models import BodyContact, Thread, ThreadCounterpart, ThreadMessage
+from store.models import BodyContact, Counterpart, Thread, ThreadCounterpart, ThreadMessage
 from store.public_urls import public_url, thread_path
 from store.report_states import COUNCIL_STATUSES, NO_QUESTIONNAIRE, UNSENT, ChangeSource, ReportState
 from store.states import SenderTrust
@@ -27,7 +27,8 @@ _ANSWERS = ((re.compile(r"(?i)^\W*not\s+fixed\b"), "not fixed"), (re.compile(r"(
             (re.compile(r"(?i)^\W*don'?t\s+know\b"), "don't know"))
 
 
-def from_the_body(delivery: Delivery, thread: Thread) -> str:
+def from_the_body(delivery: Delivery, thread: Thread, body_id: int | None) -> str:
+    """A body's mail: at its own address for the report (`body_id`), or found by references (None)."""
     session, context, understood = delivery.session, delivery.context, delivery.understood
     message = record_incoming(session, context, thread, delivery.inbound, understood,
                               kind=update_kind(understood.kind))
@@ -38,7 +39,7 @@ def from_the_body(delivery: Delivery, thread: Thread) -> str:
     note = f"update from a body recorded in report {thread.id}"
     status = status_in(understood.new_text)
     if status is not None:
-        why_not = why_status_refused(session, thread, delivery)
+        why_not = why_status_refused(session, thread, delivery, body_id)
         if why_not:
             message.notes = [*message.notes, f"Status line not applied: {why_not}"]
             note += f"; its Status line was not applied ({why_not})"
@@ -93,24 +94,29 @@ def questionnaire_answer(new_text: str) -> str | None:
     return next((answer for pattern, answer in _ANSWERS if pattern.match(first)), None)
 
 
-def why_status_refused(session: Session, thread: Thread, delivery: Delivery) -> str | None:
-    """A Status line counts only from the mail domain of a body the report went to (its main address
-    or a contact address), and never on a fail verdict: anyone can write Status: fixed."""
+def why_status_refused(session: Session, thread: Thread, delivery: Delivery, body_id: int | None) -> str | None:
+    """A Status line counts only from the mail domain of the body whose address it came to (of a body the
+    report went to, when it came another way): its main address or a contact address; and never on a
+    fail verdict. Anyone can write Status: fixed."""
     if delivery.trust == SenderTrust.FAIL:
         return "the sender-trust verdict is fail"
     sender = (delivery.understood.from_address or "").lower()
     domain = sender.rpartition("@")[2]
-    if not any(same_organisation(domain, d) for d in body_domains(session, thread) if d):
-        return f"<{sender}> is not at the mail domain of a body the report went to"
+    if not any(same_organisation(domain, d) for d in body_domains(session, thread, body_id) if d):
+        return f"<{sender}> is not at the mail domain of {'the body' if body_id else 'a body'} the report went to"
     return None
 
 
-def body_domains(session: Session, thread: Thread) -> set[str]:
-    ids = [thread.counterpart_id] if thread.counterpart_id else []
-    ids += session.exec(select(ThreadCounterpart.counterpart_id).where(ThreadCounterpart.thread_id == thread.id)).all()
+def body_domains(session: Session, thread: Thread, body_id: int | None) -> set[str]:
+    """The mail domains of one body (or of every body the report went to): its address and its contacts'."""
+    if body_id is not None:
+        ids = [body_id]
+    else:
+        ids = [thread.counterpart_id] if thread.counterpart_id else []
+        ids += session.exec(select(ThreadCounterpart.counterpart_id).where(ThreadCounterpart.thread_id == thread.id)).all()
+    bodies = session.exec(select(Counterpart).where(Counterpart.id.in_(ids))).all() if ids else []
     contacts = session.exec(select(BodyContact.emails).where(BodyContact.counterpart_id.in_(ids))).all() if ids else []
-    return set(counterpart_domains(session, thread)) | {
-        str(e).rpartition("@")[2].lower() for emails in contacts for e in emails}
+    return {body.email_domain for body in bodies} | {str(e).rpartition("@")[2].lower() for emails in contacts for e in emails}
 
 
 def tell_reporter(session: Session, context: Context, thread: Thread, message: ThreadMessage) -> None:

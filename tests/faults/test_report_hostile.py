@@ -39,8 +39,8 @@ def sent_report(live, relay) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize(("sender", "headers", "why"), [
-    ("mallory@evil.example", {}, "is not at the mail domain of a body"),
-    ("highways@evilborsetshire.gov.example", {}, "is not at the mail domain of a body"),  # a lookalike domain
+    ("mallory@evil.example", {}, "is not at the mail domain of the body"),
+    ("highways@evilborsetshire.gov.example", {}, "is not at the mail domain of the body"),  # a lookalike domain
     (COUNTY_POTHOLES, {"Authentication-Results": "relay.example.net; dmarc=fail header.from=borsetshire.gov.example"},
      "the sender-trust verdict is fail"),
 ])

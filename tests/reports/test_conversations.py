@@ -194,3 +194,35 @@ def test_a_closed_report_gets_no_questionnaire(live, relay):
     assert thread_of(live, thread.id)[0].state == ReportState.DUPLICATE
     live.clock.advance(timedelta(days=60))
     assert send_questionnaires(live.context) == 0
+
+
+def test_two_bodies_that_take_the_category_each_get_it_from_an_address_of_their_own(live, relay, tmp_path):
+    from processors.places.import_contacts import import_contacts
+    from store.models import ThreadCounterpart
+    from tests.reports.conftest import SAMPLES
+
+    both = tmp_path / "contacts.csv"
+    both.write_text((SAMPLES / "sample_contacts.csv").read_text()
+                    + "borsetshire-council,Fly-tipping,flytip@borsetshire.gov.example,dumped\n")
+    with Session(live.context.engine) as session:
+        import_contacts(session, both)
+        session.commit()
+    sender = "l@citizen.example"
+    confirmation = report(live, relay, sender, "Sofa dumped", "A sofa dumped at 52.05,-1.95.")
+    assert "Sent to:   Borchester City Council, Borsetshire County Council" in confirmation.text
+    confirm(live, relay, sender, confirmation)
+    [district] = relay.to(BORCHESTER_FLY_TIPPING)
+    [county] = relay.to("flytip@borsetshire.gov.example")
+    district_address, county_address = (m.message["From"].addresses[0].addr_spec for m in (district, county))
+    assert district_address != county_address and district_address.startswith("report-")
+    [thread] = reports(live)
+    with Session(live.context.engine) as session:
+        assert len(session.exec(select(ThreadCounterpart).where(ThreadCounterpart.thread_id == thread.id)).all()) == 1
+
+    # The district writes at the county's address: its Status line is not the county's to give.
+    send(live, report_mail("Re: Sofa", "Status: fixed", sender=BORCHESTER_FLY_TIPPING, to=county_address),
+         BORCHESTER_FLY_TIPPING, county_address)
+    assert thread_of(live, thread.id)[0].state == ReportState.OPEN
+    send(live, report_mail("Re: Sofa", "Our crew is on it.\nStatus: in progress", sender="flytip@borsetshire.gov.example",
+                           to=county_address), "flytip@borsetshire.gov.example", county_address)
+    assert thread_of(live, thread.id)[0].state == ReportState.IN_PROGRESS

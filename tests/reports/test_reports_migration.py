@@ -7,7 +7,7 @@ from alembic import command
 
 from store.migrate import alembic_config, upgrade
 
-TABLES = {"report", "report_photo", "report_state_change"}
+TABLES = {"report", "report_recipient", "report_photo", "report_state_change"}
 
 
 def round_trip(url: str) -> None:

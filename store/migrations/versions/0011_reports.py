@@ -2,7 +2,8 @@
 
 A problem report is a thread of kind "report" (issue 12, slice 2). `report` holds what the
 thread does not (where, which category, the reporter's name, the draft's questions),
-`report_photo` the photos as received (private: EXIF included), and `report_state_change`
+`report_recipient` each body it went to (whose row id names that body's own address
+report-ID-TOKEN@), `report_photo` the photos as received (private: EXIF included), and `report_state_change`
 every change of state with its time and source.
 
 Revision ID: 0011
@@ -36,6 +37,16 @@ def upgrade() -> None:
                     sa.PrimaryKeyConstraint('thread_id'))
     with op.batch_alter_table('report', schema=None) as batch_op:
         batch_op.create_index('ix_report_questionnaire_sent_at', ['questionnaire_sent_at'], unique=False)
+    op.create_table('report_recipient',
+                    sa.Column('id', sa.Integer(), nullable=False),
+                    sa.Column('thread_id', sa.Integer(), nullable=False),
+                    sa.Column('counterpart_id', sa.Integer(), nullable=False),
+                    sa.ForeignKeyConstraint(['thread_id'], ['thread.id']),
+                    sa.ForeignKeyConstraint(['counterpart_id'], ['counterpart.id']),
+                    sa.PrimaryKeyConstraint('id'),
+                    sa.UniqueConstraint('thread_id', 'counterpart_id', name='uq_report_recipient_thread_counterpart'))
+    with op.batch_alter_table('report_recipient', schema=None) as batch_op:
+        batch_op.create_index('ix_report_recipient_thread_id', ['thread_id'], unique=False)
     op.create_table('report_photo',
                     sa.Column('id', sa.Integer(), nullable=False),
                     sa.Column('thread_id', sa.Integer(), nullable=False),
@@ -64,4 +75,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table('report_state_change')
     op.drop_table('report_photo')
+    op.drop_table('report_recipient')
     op.drop_table('report')
