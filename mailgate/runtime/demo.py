@@ -172,8 +172,8 @@ def _problem_report(service: BackgroundService, catcher: MailCatcher, domain: st
     step("The council replies with a Status: line")
     _send(service, mail(f"Street Scene <{COUNCIL}>", report_address, "RE: " + sent["Subject"],
                         "Cleared this morning.\nStatus: fixed", sent["Message-ID"]), report_address)
-    thread_id = int(report_address.split("-")[1])
     with Session(service.context.engine) as session:
+        thread_id = session.exec(select(Thread.id).where(Thread.kind == "report")).one()
         show(f"report state: {session.get(Thread, thread_id).state}; Sam is told: "
              f"{catcher.to(REPORTER)[-1].message['Subject']!r}")
 
