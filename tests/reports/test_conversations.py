@@ -149,7 +149,6 @@ def test_a_place_whose_bodies_take_no_reports_is_answered_at_once(live, relay, t
     assert reports(live)[0].state == ReportState.EXPIRED
 
 
-@pytest.mark.xfail(strict=True, reason="report_unroutable is a stranger-only template: a reply's answer raises")
 def test_a_place_whose_bodies_take_no_reports_given_in_a_reply_is_answered_too(live, relay, tmp_path):
     nowhere_body(live, tmp_path)
     question = report(live, relay, "m@citizen.example", "Broken bench", "On the green.")
