@@ -31,6 +31,7 @@ class ProcessorsConfig:
     loop_similarity: float = 0.9         # this alike to a recent message from the same side: a loop
     stranger_mails_per_hour: int = 1     # to one address (processors/strangers.py)
     stranger_mails_per_client_per_day: int = 50  # caused by one SMTP client
+    report_questionnaire_days: int = 28  # after sending, ask the reporter whether it was fixed
 
     @property
     def blob_dir(self) -> Path:

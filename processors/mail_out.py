@@ -19,6 +19,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.charset import QP, Charset
 from email.header import Header
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.parser import BytesHeaderParser
 from email.policy import compat32
@@ -55,6 +57,7 @@ class MailSpec:
     references: list[str] = field(default_factory=list)
     written_by_a_person: bool = False
     to_stranger: bool = False    # set by processors/strangers.py only
+    attachments: list[tuple[str, str, bytes]] = field(default_factory=list)  # (filename, content type, bytes)
 
 
 def queue_mail(session: Session, context: Context, spec: MailSpec) -> Outbox:
@@ -122,7 +125,15 @@ def has_line_break(text: str) -> bool:
 def _build(spec: MailSpec, subject: str, body: str, message_id: str, now: datetime) -> bytes:
     # The compat32 classes build the same RFC 5322 bytes as EmailMessage at a
     # seventh of the cost, which matters at one or two mails per inbound message.
-    message = MIMEText(body, "plain", _UTF8_QP)
+    message: MIMEText | MIMEMultipart = MIMEText(body, "plain", _UTF8_QP)
+    if spec.attachments:  # a problem report's photos
+        message = MIMEMultipart("mixed", _subparts=[message])
+        for filename, content_type, data in spec.attachments:
+            maintype, _, subtype = content_type.partition("/")
+            part = MIMEApplication(data, subtype or "octet-stream")
+            part.replace_header("Content-Type", f"{maintype}/{subtype}" if subtype else "application/octet-stream")
+            part.add_header("Content-Disposition", "attachment", filename=one_line(filename) or "photo")
+            message.attach(part)
     subject = one_line(subject)
     message["From"] = formataddr((one_line(spec.from_name), one_line(spec.from_address)), charset="utf-8")
     message["To"] = one_line(spec.to)

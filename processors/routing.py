@@ -140,7 +140,6 @@ SHARED_RULES: dict[str, RouteRule] = {
     RouteName.BOUNCE: on_bounce,
     RouteName.GENERAL: on_general,
     RouteName.SUBSCRIBE: for_an_operator,
-    RouteName.NEW_REPORT: for_an_operator,
     RouteName.POSTMASTER: for_an_operator,
 }
 

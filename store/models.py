@@ -298,5 +298,58 @@ class PostcodePoint(SQLModel, table=True):
     area: str = Field(default="", max_length=20)        # a GSS (or other) code bodies claim, "" when none
 
 
+class Report(SQLModel, table=True):
+    """What a problem report (a thread of kind "report") knows beyond the thread: where, what, who.
+    Private: the archive reads none of it but what processors/reports/ copies into public fields."""
+
+    thread_id: int = Field(foreign_key="thread.id", primary_key=True, sa_column_kwargs={"autoincrement": False})
+    category: str = Field(default="", max_length=100)
+    lat: Optional[float] = None
+    lon: Optional[float] = None
+    postcode: str = Field(default="", max_length=20)
+    location_source: str = Field(default="", max_length=20)   # coordinates | map link | photo | postcode
+    reporter_name: str = Field(default="", max_length=300)    # private: only the body sees it, as From:
+    asking: str = Field(default="", max_length=20)            # what the last question asked for (a draft)
+    rounds: int = 0                                            # questions asked so far
+    last_asked_at: Optional[datetime] = _when(nullable=True)
+    questionnaire_sent_at: Optional[datetime] = _when(nullable=True, index=True)
+
+
+class ReportRecipient(SQLModel, table=True):
+    """A body a report went to, and so its own address `report-ID-TOKEN@` (ID is this row's): a reply
+    there is that body's, and only that body's mail domain may change the report's state."""
+
+    __tablename__ = "report_recipient"
+    __table_args__ = (sa.UniqueConstraint("thread_id", "counterpart_id", name="uq_report_recipient_thread_counterpart"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    thread_id: int = Field(foreign_key="thread.id", index=True)
+    counterpart_id: int = Field(foreign_key="counterpart.id")
+
+
+class ReportPhoto(SQLModel, table=True):
+    """A photo the reporter attached, as received (EXIF and all): for the body and operators only."""
+
+    __tablename__ = "report_photo"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    thread_id: int = Field(foreign_key="thread.id", index=True)
+    filename: str = Field(max_length=300)
+    content_type: str = Field(max_length=200)
+    size: int
+    sha256: str = Field(max_length=64)
+
+
+class ReportStateChange(SQLModel, table=True):
+    """Every change of a report's state, when and by whom (council, reporter, questionnaire, operator):
+    the body's statistics (days to fix) are counted from these."""
+
+    __tablename__ = "report_state_change"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    thread_id: int = Field(foreign_key="thread.id", index=True)
+    state: str = Field(max_length=40)
+    source: str = Field(max_length=20)
+    message_id: Optional[int] = Field(default=None, foreign_key="thread_message.id")
+    at: datetime = _when()
+
+
 import store.change_tracking  # noqa: E402,F401  (keeps Thread.updated_at current on every session)
 import store.clean_rows  # noqa: E402,F401  (cleans the text of every row written, store/text.py)

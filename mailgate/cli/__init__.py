@@ -1,5 +1,5 @@
 """The `mailgate` command. Each command group lives in a module of its own in this package
-(service, setup, inbound, imports, places, foi, holding_pen, limits, censor, archive), registered below."""
+(service, setup, inbound, imports, places, foi, reports, holding_pen, limits, censor, archive), registered below."""
 from __future__ import annotations
 
 import logging
@@ -58,11 +58,23 @@ def main() -> None:
 
 
 def _register() -> None:
-    from mailgate.cli import archive, censor, foi, holding_pen, imports, inbound, limits, places, service, setup
+    from mailgate.cli import (
+        archive,
+        censor,
+        foi,
+        holding_pen,
+        imports,
+        inbound,
+        limits,
+        places,
+        reports,
+        service,
+        setup,
+    )
 
     for command in (service.serve, service.worker, service.demo, setup.config, setup.db, setup.routes,
-                    setup.status, inbound.inbound, imports.import_group, places.where, foi.foi, holding_pen.holding_pen, limits.limits,
-                    *censor.COMMANDS, archive.archive):
+                    setup.status, inbound.inbound, imports.import_group, places.where, foi.foi, reports.report,
+                    holding_pen.holding_pen, limits.limits, *censor.COMMANDS, archive.archive):
         cli.add_command(command)
 
 

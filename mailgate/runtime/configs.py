@@ -45,7 +45,8 @@ def processors_config(settings: Settings) -> ProcessorsConfig:
         authserv_id=settings.authserv_id or settings.domain, dns_resolver=settings.dns_resolver,
         loop_forwards_per_hour=settings.loop_forwards_per_hour, loop_similarity=settings.loop_similarity,
         stranger_mails_per_hour=settings.stranger_mails_per_hour,
-        stranger_mails_per_client_per_day=settings.stranger_mails_per_client_per_day)
+        stranger_mails_per_client_per_day=settings.stranger_mails_per_client_per_day,
+        report_questionnaire_days=settings.report_questionnaire_days)
 
 
 def archive_config(settings: Settings) -> ArchiveConfig:

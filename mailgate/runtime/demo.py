@@ -1,4 +1,4 @@
-"""`mailgate demo`: the whole FOI conversation, acted out against a real embedded service.
+"""`mailgate demo`: the whole FOI conversation and a problem report, acted out against a real embedded service.
 
 A newcomer sees every step a citizen and an authority take, by email only, and
 what mailgate does with each mail. Mail "sent" to the outside world is caught by
@@ -22,10 +22,14 @@ from mailgate.gateway.recipients import CACHE_SECONDS
 from mailgate.runtime.embedded import BackgroundService, MailCatcher
 from mailgate.runtime.settings import load_settings
 from processors.periodic import age_threads
+from processors.places.import_bodies import import_bodies
+from processors.places.import_contacts import import_contacts
+from processors.reports.questionnaire import send_questionnaires
 from store.authorities import import_authorities
 from store.models import HeldMessage, Thread, ThreadMessage
 
 CITIZEN, AUTHORITY = "jo@citizen.example", "information.requests@borsetshire.gov.example"
+REPORTER, COUNCIL = "sam@citizen.example", "envcrime@borchester.gov.example"
 
 
 def mail(sender: str, to: str, subject: str, body: str, in_reply_to: str | None = None, **headers) -> EmailMessage:
@@ -56,6 +60,7 @@ def run_demo(home: Path | None) -> None:
     service = BackgroundService(settings).start()
     try:
         _conversation(service, catcher, settings.domain)
+        _problem_report(service, catcher, settings.domain)
     finally:
         service.stop()
         catcher.stop()
@@ -142,3 +147,47 @@ def _conversation(service: BackgroundService, catcher: MailCatcher, domain: str)
     except smtplib.SMTPRecipientsRefused as refused:
         code, reason = refused.recipients[request_address]
         show(f"{code} {reason.decode()}")
+
+
+def _problem_report(service: BackgroundService, catcher: MailCatcher, domain: str) -> None:
+    """A problem report by email: the place from the words, confirmation, the council's Status: line and
+    the questionnaire (the sample councils of mailgate/data)."""
+    data = Path(str(files("mailgate") / "data"))
+    with Session(service.context.engine) as session:
+        import_bodies(session, data / "sample_places.geojson")
+        import_contacts(session, data / "sample_contacts.csv")
+        session.commit()
+
+    step(f"Sam reports fly-tipping to report@{domain}, with the place as coordinates")
+    _send(service, mail(f"Sam Smith <{REPORTER}>", f"report@{domain}", "Mattress dumped in Mill Lane",
+                        "Someone has dumped a mattress by the bus shelter, at 52.0500,-1.9500."), f"report@{domain}")
+    confirmation = catcher.to(REPORTER)[-1].message
+    text = confirmation.get_body(("plain",)).get_content()
+    place = next((line for line in text.splitlines() if "Sent to" in line), text)
+    show(f"mailgate asks Sam to confirm: {confirmation['Subject']!r}\n{place.strip()}")
+
+    step("Sam confirms by hitting reply; the report goes from its own address, in Sam's name")
+    _send(service, mail(f"Sam Smith <{REPORTER}>", confirmation["Reply-To"], "Re: " + confirmation["Subject"],
+                        "Yes.", confirmation["Message-ID"]), confirmation["Reply-To"])
+    sent = catcher.to(COUNCIL)[-1].message
+    report_address = sent["From"].addresses[0].addr_spec
+    show(f"Borchester receives {sent['Subject']!r}\nFrom: {sent['From']}")
+
+    step("The council replies with a Status: line")
+    _send(service, mail(f"Street Scene <{COUNCIL}>", report_address, "RE: " + sent["Subject"],
+                        "Cleared this morning.\nStatus: fixed", sent["Message-ID"]), report_address)
+    with Session(service.context.engine) as session:
+        thread_id = session.exec(select(Thread.id).where(Thread.kind == "report")).one()
+        show(f"report state: {session.get(Thread, thread_id).state}; Sam is told: "
+             f"{catcher.to(REPORTER)[-1].message['Subject']!r}")
+
+    step("Four weeks later (the clock moves again) Sam is asked whether it was fixed, and answers NOT FIXED")
+    service.clock.advance(timedelta(days=29))
+    send_questionnaires(service.context)
+    service.wait_idle()
+    question = catcher.to(REPORTER)[-1].message
+    reply_address = question["From"].addresses[0].addr_spec
+    _send(service, mail(f"Sam Smith <{REPORTER}>", reply_address, "Re: " + question["Subject"],
+                        "NOT FIXED - it is back.", question["Message-ID"]), reply_address)
+    with Session(service.context.engine) as session:
+        show(f"report state: {session.get(Thread, thread_id).state} (reopened by the questionnaire)")

@@ -110,6 +110,8 @@ class Settings(BaseSettings):
                                          "who it says (confirmations, challenges) per hour")
     stranger_mails_per_client_per_day: int = Field(50, ge=0, description="such mails caused by one SMTP client "
                                                    "(IP address) per day")
+    report_questionnaire_days: int = Field(28, ge=1, description="days after a problem report is sent before "
+                                           "the reporter is asked whether it was fixed")
     phone_patterns: str = Field("", description="extra phone-number regexes to redact, separated by ';;' "
                                 "(UK and international numbers are always redacted)")
 

@@ -40,6 +40,7 @@ class Responsible:
     body: Body
     category: str
     emails: list[str]
+    keywords: list[str] = field(default_factory=list)  # words that suggest the category (a report's text)
 
 
 @dataclass
@@ -118,7 +119,8 @@ def _contacts(session: Session, place: Place) -> list[Responsible]:
         return []
     contacts = session.exec(select(BodyContact).where(BodyContact.counterpart_id.in_(by_id))
                             .order_by(BodyContact.category, BodyContact.counterpart_id)).all()
-    return [Responsible(body=by_id[c.counterpart_id], category=c.category, emails=list(c.emails)) for c in contacts]
+    return [Responsible(body=by_id[c.counterpart_id], category=c.category, emails=list(c.emails),
+                        keywords=list(c.keywords)) for c in contacts]
 
 
 def _cover(session: Session, place: Place) -> None:

@@ -154,8 +154,8 @@ ROUTES = RouteTable((
                  param="authority"),
     RoutePattern(RouteName.SUBSCRIBE, "follow a thread or an authority (the archive's \"follow\" links); kept for "
                  "an operator until alerts are automatic", mailboxes=("subscribe",)),
-    RoutePattern(RouteName.NEW_REPORT, "report a problem (the archive's \"report a problem\" link); kept for an "
-                 "operator until problem reports are automatic", mailboxes=("report",)),
+    RoutePattern(RouteName.NEW_REPORT, "report a problem (the archive's \"report a problem\" link): a draft "
+                 "report, answered with a question or a confirmation (processors/reports/)", mailboxes=("report",)),
     RoutePattern(RouteName.GENERAL, "the service's general address: routed by In-Reply-To/References, else held "
                  "for an operator", mailboxes=("foi", "help", "info", "replies")),
     RoutePattern(RouteName.POSTMASTER, "RFC 5321/2142 role addresses, kept for an operator",

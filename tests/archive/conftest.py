@@ -13,7 +13,17 @@ from mailgate.runtime.settings import Settings
 from store.blobs import put_blob
 from store.db import make_engine
 from store.migrate import upgrade
-from store.models import Attachment, Counterpart, HeldMessage, InboundMessage, Thread, ThreadMessage
+from store.models import (
+    Attachment,
+    Counterpart,
+    HeldMessage,
+    InboundMessage,
+    Report,
+    ReportPhoto,
+    ReportStateChange,
+    Thread,
+    ThreadMessage,
+)
 
 DOMAIN = "archive.test"
 TODAY = date(2026, 3, 2)
@@ -23,7 +33,9 @@ PRIVATE = ("PRIVATE-BODY-TEXT", "PRIVATE-QUOTED", "PRIVATE-SUBJECT", "citizen.se
            "UNCONFIRMED-THREAD", "NOT-PUBLIC-THREAD", "WITHHELD-TEXT",
            # in the bytes of attachments only: their public text (or nothing, for a binary file) is what may show
            "TXT-ATTACHMENT-CANARY", "CSV-ATTACHMENT-CANARY", "DSN-ATTACHMENT-CANARY", "BINARY-ATTACHMENT-CANARY",
-           "camden-canary.example")
+           "camden-canary.example",
+           # a problem report's private rows: the reporter's name, the original photo (EXIF and all)
+           "REPORTER-NAME-CANARY", "PHOTO-EXIF-CANARY", "photo-canary.example")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 # The only addresses a page may carry: the service's own request-making addresses (mailto: links).
 ALLOWED_ADDRESS = re.compile(r"(?:foi-[a-z0-9-]+|report|subscribe)@" + re.escape(DOMAIN))
@@ -130,6 +142,12 @@ class Store:
         self.ids["report"] = report.id
         self.add(message(report, 55, "outgoing", "request", "The light at number 12 is out."))
         self.add(message(report, 56, "incoming", "update", "An engineer will visit this week."))
+        self.add(Report(thread_id=report.id, category="Street lights", lat=51.5, lon=-0.1, postcode="NW1 0NE",
+                        location_source="photo", reporter_name="REPORTER-NAME-CANARY Pat"))
+        photo = b"\xff\xd8\xff\xe1 Exif PHOTO-EXIF-CANARY owner@photo-canary.example \xff\xd9"
+        self.add(ReportPhoto(thread_id=report.id, filename="IMG_PHOTO-EXIF-CANARY.jpg", content_type="image/jpeg",
+                             size=len(photo), sha256=put_blob(self.blob_dir, photo)))
+        self.add(ReportStateChange(thread_id=report.id, state="open", source="reporter", at=when(5)))
 
         for title, extra in (("HIDDEN-THREAD", {"hidden": True}), ("NOT-PUBLIC-THREAD", {"public": False}),
                              ("UNCONFIRMED-THREAD", {"state": "awaiting_confirmation"})):

@@ -20,6 +20,7 @@ from tests.harness import import_sample_authorities
 STRANGER_ROUTES = {
     "foi_known_authority": "foi-ambridge-parish@foi.test",
     "foi_unknown_authority": "foi-no-such-council@foi.test",
+    "problem_report": "report@foi.test",
 }
 ROUTES = pytest.mark.parametrize("route", list(STRANGER_ROUTES))
 

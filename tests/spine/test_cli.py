@@ -133,12 +133,13 @@ def test_flanker_imports_silently_and_writes_nothing(tmp_path):
     assert sorted(p.name for p in package.rglob("*parsetab*")) == before
 
 
-def test_the_demo_tells_the_whole_conversation(cli, tmp_path):
+def test_the_demo_tells_the_whole_conversation_and_a_problem_report(cli, tmp_path):
     out = cli("demo", "--home", str(tmp_path / "demo")).stdout
     for step in ("mailgate answers Jo: 'Please confirm", "the authority receives 'Freedom of Information request",
                  "[phone number]", "Jo is told: 'New response", "In-Reply-To <", "request state: successful",
                  "still lands in request 1", "a new answer after Jo's classification reopens it",
-                 "held: mail to the general address", "550 5.1.1 request 1"):
+                 "held: mail to the general address", "550 5.1.1 request 1",
+                 "Sent to:   Borchester City Council", "report state: fixed", "report state: open (reopened"):
         assert step in out, step
 
 

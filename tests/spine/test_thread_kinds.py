@@ -14,7 +14,7 @@ from processors.kinds import HoldForOperator, ThreadKind, default_kinds
 from processors.mail_out import MailSpec, queue_mail
 from processors.routing import SHARED_RULES, rules
 from processors.threads import record_incoming
-from store.addresses.routes import ROUTES, RoutePattern
+from store.addresses.routes import RoutePattern
 from store.models import Thread, ThreadMessage
 from store.queue import Work
 from tests.harness import LiveService
@@ -25,8 +25,7 @@ PETITIONER = "pat@citizen.example"
 def test_every_route_has_a_rule_and_every_kind_of_work_an_actor(service):
     table = service.context.addresses.routes
     assert set(table.names) == set(rules(service.context))
-    own = {pattern.name for kind in default_kinds() for pattern in kind.routes}  # e.g. FOI's choose-ID-TOKEN@
-    assert set(ROUTES.names) | own == set(SHARED_RULES) | set(default_kinds().route_rules())
+    assert set(default_kinds().routes().names) == set(SHARED_RULES) | set(default_kinds().route_rules())
     assert {actor.__name__ for actor in ACTORS} == {str(work) for work in Work}
 
 
