@@ -27,8 +27,7 @@ TEXT_EXTENSIONS = frozenset(("txt", "csv"))
 LINKED_ROUTES = (RouteName.NEW_FOI, RouteName.NEW_REPORT, RouteName.SUBSCRIBE)
 # Service addresses the pages link to that an operator still answers by hand (processors/routing.py keeps
 # their mail for an operator): the about page calls them coming, with what they will do.
-HELD_FOR_OPERATOR = ((RouteName.NEW_REPORT, "Reporting a problem by email"),
-                     (RouteName.SUBSCRIBE, "Following a request by email"))
+HELD_FOR_OPERATOR = ((RouteName.SUBSCRIBE, "Following a request by email"),)
 MESSAGE_MARKS = {"auto_reply": "Automatic reply", "bounce": "Delivery failure (bounce)",
                  "follow_up": "Follow-up", "note": "Requester's note", "request": "Request", "reply": "Reply",
                  "update": "Update"}

@@ -96,6 +96,9 @@ def test_an_about_page_linked_from_every_page(site, store):
     assert "reply" in about.lower()
     # report@ and subscribe@ are still kept for an operator: the page says they are coming, not that they work
     assert re.search(r"(?i)coming", about)
+    # problem reports work by email now: the page says how, and not under "coming soon"
+    how_to_report = about.index("Report a problem")
+    assert "report@archive.test" in about[how_to_report:about.index("Coming soon")]
     # the data credits, from the one list of them
     from templates.credits import CREDITS
 

@@ -11,7 +11,9 @@ from tests.places.conftest import Mailgate
 
 @pytest.fixture
 def mailgate(tmp_path) -> Mailgate:
-    return Mailgate(tmp_path / "home")
+    command = Mailgate(tmp_path / "home")
+    command("db", "upgrade")  # only serve, demo and db upgrade create a store
+    return command
 
 
 def a_report(mailgate: Mailgate) -> int:
