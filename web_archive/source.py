@@ -157,6 +157,15 @@ def newest_update(conn: sa.Connection) -> str | None:
     return iso(conn.execute(sa.text("SELECT MAX(updated_at) FROM thread")).scalar())
 
 
+def change_marker(conn: sa.Connection) -> tuple:
+    """Four index lookups that change whenever what the archive shows may have: a thread, its messages or
+    files changed (store/change_tracking.py bumps thread.updated_at), a thread or an authority was added, an
+    authority was edited. Cheap enough to ask every second (mailgate/runtime/archive_builder.py)."""
+    return tuple(conn.execute(sa.text(
+        "SELECT (SELECT MAX(updated_at) FROM thread), (SELECT MAX(id) FROM thread),"
+        " (SELECT MAX(updated_at) FROM counterpart), (SELECT MAX(id) FROM counterpart)")).one())
+
+
 def updated_since(conn: sa.Connection, since: datetime) -> set[int]:
     """Threads (public or not) whose row, messages or files changed after `since` (store.change_tracking)."""
     query = sa.text("SELECT id FROM thread WHERE updated_at > :since").bindparams(
