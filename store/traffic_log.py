@@ -55,4 +55,5 @@ def log_delivery(outbox_id: int, kind: str, thread_id: int | None, result: str) 
 
 
 def hide_addresses(text: str) -> str:
-    return _ADDRESS.sub("[address]", text)
+    """Addresses hidden, on one line (a relay's multi-line reply must not forge log lines)."""
+    return " ".join(_ADDRESS.sub("[address]", text).split())

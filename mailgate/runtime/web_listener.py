@@ -30,6 +30,8 @@ ROUTES: dict[str, Endpoint] = {}
 class WebHandler(ArchiveHandler):
     """An endpoint of ROUTES when the path names one, else a file of the archive."""
 
+    timeout = 30  # seconds a client may stay silent: an idle connection must not hold its thread for ever
+
     def do_GET(self) -> None:
         endpoint = ROUTES.get(self.path.split("?", 1)[0])
         if endpoint is not None:
@@ -60,13 +62,43 @@ class WebHandler(ArchiveHandler):
         log.debug("%s " + format, self.address_string(), *args)  # every request at INFO would drown the traffic lines
 
 
+class BoundedServer(http.server.ThreadingHTTPServer):
+    """One thread per connection, but at most `most` at once: a flood of connections beyond that is closed
+    at once instead of each getting a thread (and its memory) in serve's process."""
+
+    def __init__(self, address, handler, most: int):
+        super().__init__(address, handler, bind_and_activate=False)
+        self.slots = threading.BoundedSemaphore(most)
+        self.turned_away = 0
+
+    def process_request(self, request, client_address) -> None:
+        if not self.slots.acquire(blocking=False):
+            self.turned_away += 1
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+
 class WebListener:
     """Serves on an already bound socket (so port 0 is resolved before the mails need the URL)."""
 
-    def __init__(self, sock: socket.socket, archive: Path):
+    MOST_CONNECTIONS = 64
+
+    def __init__(self, sock: socket.socket, archive: Path, most_connections: int = MOST_CONNECTIONS,
+                 idle_timeout: float = WebHandler.timeout):
         archive.mkdir(parents=True, exist_ok=True)
-        handler = functools.partial(WebHandler, directory=str(archive.resolve()))
-        self.server = http.server.ThreadingHTTPServer(sock.getsockname()[:2], handler, bind_and_activate=False)
+        handler = functools.partial(_handler(idle_timeout), directory=str(archive.resolve()))
+        self.server = BoundedServer(sock.getsockname()[:2], handler, most_connections)
         self.server.socket.close()
         sock.setblocking(True)
         self.server.socket = sock
@@ -81,3 +113,9 @@ class WebListener:
         self.server.shutdown()
         self.server.server_close()
         self._thread.join(10)
+
+
+def _handler(idle_timeout: float) -> type[WebHandler]:
+    if idle_timeout == WebHandler.timeout:
+        return WebHandler
+    return type("WebHandler", (WebHandler,), {"timeout": idle_timeout})
