@@ -25,7 +25,7 @@ import threading
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from mailgate.gateway.ingest_activity import IngestActivity
 from mailgate.runtime.log_setup import FORMAT, apply
@@ -69,9 +69,11 @@ def archive_current(config: ArchiveConfig, outdir: Path) -> bool:
 class Builder:
     """Builds when the store changed (or the day did: deadlines pass), paced as the module says."""
 
-    def __init__(self, config: ArchiveConfig, outdir: Path, activity: IngestActivity | None):
-        self.config, self.outdir, self.activity = config, outdir, activity
+    def __init__(self, config: ArchiveConfig, outdir: Path, activity: IngestActivity | None,
+                 monotonic: Callable[[], float] = time.monotonic):
+        self.config, self.outdir, self.activity, self.monotonic = config, outdir, activity, monotonic
         self.engine = make_engine(config.database_url, pool_size=1)
+        self.builds = self.searches = 0  # counted, for the tests of the pace
         self.built: Any = None          # the change marker (and day) of the last good build
         self.next_build = 0.0           # monotonic time before which no build starts
         self.search_due = False         # pages changed since Pagefind last ran
@@ -80,29 +82,31 @@ class Builder:
 
     def step(self) -> None:
         """One poll: build if something changed and the pace allows; refresh search when due."""
-        now = time.monotonic()
+        now = self.monotonic()
         with self.engine.connect() as conn:
             marker = (change_marker(conn), clock_now().date())
         if marker != self.built and now >= self.next_build:
             if self.activity is not None:
                 self.activity.wait_for_quiet()
-            started = time.monotonic()
+            started = self.monotonic()
+            self.builds += 1
             try:
                 report = build_site(self.config, self.outdir, search=False, workers=1, progress=False,
                                     today=marker[1])
             except Exception:
                 log.exception("archive build of %s failed; trying again", self.outdir)
-                self.next_build = time.monotonic() + 10 * MIN_GAP
+                self.next_build = self.monotonic() + 10 * MIN_GAP
                 return
             self.built = marker
             self.search_due = self.search_due or report.rendered > 0 or report.removed > 0 or report.full
-            took = time.monotonic() - started
-            self.next_build = time.monotonic() + max(MIN_GAP, took)
+            took = self.monotonic() - started
+            self.next_build = self.monotonic() + max(MIN_GAP, took)
             log.debug("archive: %s build, %d rendered in %.2f s", "full" if report.full else "incremental",
                       report.rendered, took)
-        if self.search_due and self.searching and time.monotonic() >= self.next_search:
+        if self.search_due and self.searching and self.monotonic() >= self.next_search:
             self.search_due = False
-            self.next_search = time.monotonic() + SEARCH_EVERY
+            self.next_search = self.monotonic() + SEARCH_EVERY
+            self.searches += 1
             try:
                 index_site(self.outdir)
             except SearchIndexError as exc:
