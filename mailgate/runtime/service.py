@@ -83,7 +83,7 @@ class Service:
         # connections over them. (One shared socket would not: asyncio accepts up to 100
         # connections per wake-up, so one process would take a whole burst.)
         self.sockets = open_sockets(settings, listen=not several)
-        http = listening_socket(settings.http, "MAILGATE_HTTP", reuse_port=False, listen=False) if settings.http else None
+        http = _http_socket(settings.http) if settings.http else None
         if http is not None:
             self.archive_url = f"http://{address_of(http)}/"
             if not settings.site_url:  # MAILGATE_HTTP on port 0: the mails link to the port it got
@@ -177,6 +177,14 @@ class Service:
                 pass
         finally:
             self.stop()
+
+
+def _http_socket(address: str) -> socket.socket:
+    try:
+        return listening_socket(address, "MAILGATE_HTTP", reuse_port=False, listen=False)
+    except OSError as exc:  # 8000 is a popular port: say how to choose another, or none
+        raise OSError(f"{exc} (choose another with MAILGATE_HTTP or serve --http HOST:PORT, "
+                      "or 'off' to serve no archive)") from None
 
 
 def _in_a_thread_niced(start, niceness: int) -> None:
