@@ -13,7 +13,7 @@ from typing import Iterable, Iterator
 import sqlalchemy as sa
 
 from store.content_types import is_text_like
-from store.models import UTCDateTime
+from store.utc_datetime import UTCDateTime
 
 PUBLISHED_KINDS = ("foi", "report")  # "letter" is private: only counted, never shown
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"

@@ -6,6 +6,9 @@ thirty; nothing changing gets none; and search is refreshed at most once a minut
 """
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from sqlmodel import Session
 
 from mailgate.runtime.archive_builder import MIN_GAP, SEARCH_EVERY, Builder, archive_current
@@ -62,3 +65,23 @@ def test_search_is_refreshed_at_most_once_a_minute(tmp_path):
     clock.now += SEARCH_EVERY
     builder.step()  # the changes since are indexed once the minute is over, without another change
     assert builder.searches == 2 and builder.builds == 10
+
+
+def test_the_builder_process_loads_no_orm_models_nor_the_workers(tmp_path):
+    """Its memory counts in serve's (docs/performance.md): sqlmodel and pydantic alone are ~17 MB."""
+    store = Store(tmp_path).populate()
+    script = f"""
+import sys
+from pathlib import Path
+from mailgate.runtime.archive_builder import Builder
+from web_archive.config import ArchiveConfig
+builder = Builder(ArchiveConfig(database_url={store.url!r}, blob_dir=Path({str(store.blob_dir)!r}), domain="archive.test"),
+                  Path({str(tmp_path / "site")!r}), activity=None)
+builder.step()
+assert builder.builds == 1
+print(" ".join(sorted({{name.split(".")[0] for name in sys.modules}})))
+"""
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                            timeout=120).stdout.split()
+    assert "jinja2" in loaded and "sqlalchemy" in loaded  # it did render, from the store
+    assert not {"sqlmodel", "pydantic", "pydantic_settings", "dramatiq", "flanker", "processors", "aiosmtpd"} & set(loaded)
