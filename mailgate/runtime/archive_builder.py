@@ -8,7 +8,7 @@ End of file on stdin means serve has gone, and the builder leaves too.
 It asks the store every POLL_SECONDS whether anything the archive shows may have changed
 (web_archive/source.py's change_marker: four index lookups, no signal from the actors to lose),
 and then builds incrementally (web_archive/build.py), at most one build per MIN_GAP and never
-more than half of its time, and after the gateways have been quiet for a moment (ingest first).
+more than half of its time, and once the gateways have been quiet for a second (ingest first).
 Pagefind re-indexes the whole site each run, so search is refreshed at most every SEARCH_EVERY.
 
 Being a separate, niced process, its builds never hold up a gateway or an actor; killed at any
@@ -42,6 +42,10 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
 MIN_GAP = 1.0        # seconds from the end of one build to the start of the next, at the least
 SEARCH_EVERY = 60.0  # seconds between Pagefind runs, at the least
+# Ingest first: build once the gateways have acknowledged nothing for INGEST_QUIET, or after
+# INGEST_WAIT_AT_MOST of steady traffic (the archive then lags by that much at worst).
+INGEST_QUIET = 1.0
+INGEST_WAIT_AT_MOST = 30.0
 NICENESS = 15        # below the actors (10): the archive is the least urgent work of serve
 
 
@@ -86,8 +90,8 @@ class Builder:
         with self.engine.connect() as conn:
             marker = (change_marker(conn), clock_now().date())
         if marker != self.built and now >= self.next_build:
-            if self.activity is not None:
-                self.activity.wait_for_quiet()
+            if self.activity is not None:  # not during a burst: a build's long read holds back SQLite's checkpoints
+                self.activity.wait_for_quiet(INGEST_QUIET, INGEST_WAIT_AT_MOST)
             started = self.monotonic()
             self.builds += 1
             try:
