@@ -400,6 +400,7 @@ def run_mailgate(args, home: Path) -> tuple[Run, dict]:
     template = message_template(rcpt, args.size)
     port = free_port()
     env["MAILGATE_SMTP"] = f"127.0.0.1:{port}"
+    env.setdefault("MAILGATE_HTTP", "127.0.0.1:0")  # serve as by default (archive kept built), on a free port
     log = home / "serve.log"
     with open(log, "wb") as log_file:
         process = subprocess.Popen([str(MAILGATE), "serve"], env=env, stdout=log_file, stderr=log_file, cwd=home,

@@ -88,6 +88,7 @@ def run(label: str, binary: Path, extra: dict[str, str], count: int, size: int) 
         messages = [message(thread["reply_address"], size, seed) for seed in range(count)]
         port = free_port()
         env["MAILGATE_SMTP"] = f"127.0.0.1:{port}"
+        env.setdefault("MAILGATE_HTTP", "127.0.0.1:0")  # serve as by default (archive kept built), on a free port
         log = Path(home, "serve.log")
         with open(log, "wb") as log_file:
             process = subprocess.Popen([str(binary), "serve"], env=env, stdout=log_file, stderr=log_file, cwd=home,

@@ -221,7 +221,7 @@ def main() -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAILGATE_")}
     env.update(MAILGATE_HOME=str(work / "home"), MAILGATE_SMTP=f"127.0.0.1:{free_port()}",
                MAILGATE_BROKER_URL=f"redis://127.0.0.1:{redis.port}/0", MAILGATE_RELAY=catcher.address,
-               MAILGATE_SWEEP_INTERVAL="5")
+               MAILGATE_SWEEP_INTERVAL="5", MAILGATE_HTTP="127.0.0.1:0")
     cli(env, "db", "upgrade")  # only serve, `db upgrade` and demo create a store
     cli(env, "import", "authorities", str(ROOT / "mailgate" / "data" / "sample_authorities.csv"))
     (work / "request.txt").write_text("Please send me the road maintenance budget for 2023/24.\n")

@@ -17,6 +17,7 @@ from processors.context import Context
 from store.hostport import parse_host_port
 from store.models import Outbox
 from store.states import OutboxState
+from store.traffic_log import log_delivery
 
 log = logging.getLogger(__name__)
 MAX_DELIVERY_ATTEMPTS = 8
@@ -81,15 +82,20 @@ def deliver_outbound(context: Context, outbox_id: int) -> str:
     try:
         transmit(context, row)
     except PermanentFailure as exc:
+        log_delivery(outbox_id, row.kind, row.thread_id, f"failed ({exc})")
         return _finish(context, outbox_id, OutboxState.FAILED, str(exc))
     except (OSError, smtplib.SMTPException, TimeoutError) as exc:
         error = f"{type(exc).__name__}: {exc}"
         if row.attempts >= MAX_DELIVERY_ATTEMPTS:
+            log_delivery(outbox_id, row.kind, row.thread_id, f"failed after {row.attempts} attempts ({error})")
             return _finish(context, outbox_id, OutboxState.FAILED, f"gave up after {row.attempts} attempts: {error}")
+        log_delivery(outbox_id, row.kind, row.thread_id, f"retry in {backoff(row.attempts)} ({error})")
         due = context.clock.now() + backoff(row.attempts)
         _finish(context, outbox_id, OutboxState.PENDING, error, next_attempt_at=due)
         context.queue.deliver_outbound(outbox_id, delay=backoff(row.attempts))
         return OutboxState.PENDING
+    relay = context.config.relay
+    log_delivery(outbox_id, row.kind, row.thread_id, f"sent via {relay}" if relay else "sent to the Maildir")
     return _finish(context, outbox_id, OutboxState.SENT, "", sent_at=context.clock.now())
 
 

@@ -5,7 +5,7 @@ show the same words.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -13,27 +13,11 @@ from sqlmodel import Field, SQLModel
 
 import store.clock
 from store.states import ChallengeState, InboundState, OutboxState, WhoMayPost
+from store.utc_datetime import UTCDateTime as UTCDateTime  # re-exported: the migrations name store.models.UTCDateTime
 
 
 def _json_column(**kw: Any) -> sa.Column[Any]:
     return sa.Column(sa.JSON, nullable=False, **kw)
-
-
-class UTCDateTime(sa.types.TypeDecorator[datetime]):
-    """Timezone-aware UTC datetimes on SQLite (which forgets the zone) and PostgreSQL alike."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value
-
-    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value
 
 
 def _when(nullable: bool = False, index: bool = False, default: datetime | None = None) -> Any:  # Field() is Any

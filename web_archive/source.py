@@ -13,7 +13,7 @@ from typing import Iterable, Iterator
 import sqlalchemy as sa
 
 from store.content_types import is_text_like
-from store.models import UTCDateTime
+from store.utc_datetime import UTCDateTime
 
 PUBLISHED_KINDS = ("foi", "report")  # "letter" is private: only counted, never shown
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
@@ -155,6 +155,15 @@ def load_rows(conn: sa.Connection, ids: Iterable[int]) -> dict[int, tuple]:
 def newest_update(conn: sa.Connection) -> str | None:
     """The latest thread.updated_at (an index lookup): the watermark the next incremental build starts from."""
     return iso(conn.execute(sa.text("SELECT MAX(updated_at) FROM thread")).scalar())
+
+
+def change_marker(conn: sa.Connection) -> tuple:
+    """Four index lookups that change whenever what the archive shows may have: a thread, its messages or
+    files changed (store/change_tracking.py bumps thread.updated_at), a thread or an authority was added, an
+    authority was edited. Cheap enough to ask every second (mailgate/runtime/archive_builder.py)."""
+    return tuple(conn.execute(sa.text(
+        "SELECT (SELECT MAX(updated_at) FROM thread), (SELECT MAX(id) FROM thread),"
+        " (SELECT MAX(updated_at) FROM counterpart), (SELECT MAX(id) FROM counterpart)")).one())
 
 
 def updated_since(conn: sa.Connection, since: datetime) -> set[int]:

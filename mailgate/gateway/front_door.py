@@ -12,10 +12,11 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from aiosmtpd.smtp import Session, syntax
+from aiosmtpd.smtp import Envelope, Session, syntax
 
 from mailgate.gateway import xforward
 from mailgate.gateway.client_limits import ClientLimits, client_key
+from store.addresses.routes import Route
 
 if TYPE_CHECKING:  # a mixin for SMTP: the type checker reads it as one
     from aiosmtpd.smtp import SMTP as _SMTP
@@ -56,8 +57,20 @@ class ClientSession(Session):
         return client_key(self.address)
 
 
+class RoutedEnvelope(Envelope):
+    """aiosmtpd's envelope, with the route each accepted recipient resolved to at RCPT
+    (for the "accepted" traffic line: store/traffic_log.py)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.routes: list[Route] = []
+
+
 class FrontDoor(_SMTP):
     """For both servers; `event_handler` is the GatewayHandler, with its `limits`."""
+
+    def _create_envelope(self) -> RoutedEnvelope:
+        return RoutedEnvelope()
 
     def _create_session(self) -> ClientSession:
         session = ClientSession(self.loop)

@@ -28,7 +28,7 @@ from mailgate.gateway.config import GatewayConfig
 from mailgate.gateway.data_spool import DataSpool
 from mailgate.gateway.dbapi_store import InboundWriter, Received, ThreadReader
 from mailgate.gateway.fast_data import QuickData
-from mailgate.gateway.front_door import ClientSession, FrontDoor, Xforward, offered_keywords
+from mailgate.gateway.front_door import ClientSession, FrontDoor, RoutedEnvelope, Xforward, offered_keywords
 from mailgate.gateway.ingest_activity import IngestActivity
 from mailgate.gateway.open_files import raise_open_file_limit
 from mailgate.gateway.recipients import RecipientChecker
@@ -38,6 +38,7 @@ from store.addresses.routes import RouteTable
 from store.hostport import parse_host_port
 from store.outage import Outage
 from store.queue import Queue
+from store.traffic_log import log_accepted
 
 if TYPE_CHECKING:  # a mixin for SMTP: the type checker reads it as one
     from aiosmtpd.smtp import SMTP as _SMTP
@@ -92,6 +93,8 @@ class GatewayHandler:
             return "451 4.3.0 mailgate cannot check this address just now; please try again later"
         if verdict.accept:
             envelope.rcpt_tos.append(address)
+            if isinstance(envelope, RoutedEnvelope) and verdict.route is not None:
+                envelope.routes.append(verdict.route)
         elif limited and verdict.reply.startswith("5"):
             session.refused += 1
             if over := self.limits.refused_recipient(session.client, session.refused):
@@ -109,6 +112,7 @@ class GatewayHandler:
                 inbound_id = await self.writer.store(received)
             except Exception:
                 return self._per_recipient(server, envelope, TEMPORARY_FAILURE)
+            log_accepted(inbound_id, len(raw), envelope.routes if isinstance(envelope, RoutedEnvelope) else ())
             return self._per_recipient(server, envelope, f"250 2.0.0 Ok: stored as {inbound_id}")
         finally:
             self.in_flight -= 1

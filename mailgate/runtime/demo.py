@@ -7,6 +7,7 @@ a local SMTP server standing in for the authority's and the citizen's providers.
 from __future__ import annotations
 
 import smtplib
+import sys
 import tempfile
 import time
 from datetime import timedelta
@@ -27,6 +28,7 @@ from processors.places.import_contacts import import_contacts
 from processors.reports.questionnaire import send_questionnaires
 from store.authorities import import_authorities
 from store.models import HeldMessage, Thread, ThreadMessage
+from store.public_urls import public_url, thread_path
 
 CITIZEN, AUTHORITY = "jo@citizen.example", "information.requests@borsetshire.gov.example"
 REPORTER, COUNCIL = "sam@citizen.example", "envcrime@borchester.gov.example"
@@ -53,18 +55,37 @@ def show(text: str) -> None:
 
 
 def run_demo(home: Path | None) -> None:
-    home = home or Path(tempfile.mkdtemp(prefix="mailgate-demo-"))
-    catcher = MailCatcher().start()
-    settings = load_settings(home=home, domain="foi.demo.example", relay=catcher.address,
-                             site_url="https://foi.demo.example/")
-    service = BackgroundService(settings).start()
+    home = (home or Path(tempfile.mkdtemp(prefix="mailgate-demo-"))).resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    catcher = MailCatcher(maildir=home / "sent").start()
+    # The archive is kept built and served on a free port, as `mailgate serve` does: the mails link there.
+    settings = load_settings(home=home, domain="foi.demo.example", relay=catcher.address, http="127.0.0.1:0",
+                             site_url="")
+    service = BackgroundService(settings).start(archive=True)
     try:
-        _conversation(service, catcher, settings.domain)
+        thread_id = _conversation(service, catcher, settings.domain)
         _problem_report(service, catcher, settings.domain)
+        service.wait_archived()
+        _where_to_look(service, home, thread_id)
     finally:
         service.stop()
         catcher.stop()
-    click.echo(f"\nEverything is in {home} (SQLite store: {home / 'mailgate.db'}).")
+
+
+def _where_to_look(service: BackgroundService, home: Path, thread_id: int) -> None:
+    assert service.service is not None and service.service.archive_url is not None
+    url, archive = service.service.archive_url, home / "archive"
+    port = url.rstrip("/").rpartition(":")[2]
+    step("Where to look")
+    show(f"the archive: {archive}/index.html (open it in a browser; the request is "
+         f"{archive}/thread/{thread_id}/index.html)\n"
+         f"the mails link to {url}thread/{thread_id}/: after the demo, "
+         f"`mailgate archive serve {archive} --port {port}` serves the archive there again\n"
+         f"the mails mailgate sent: Maildir {home / 'sent'} (`mutt -f {home / 'sent'}`, or any mail client)\n"
+         f"the store: {home / 'mailgate.db'} (`MAILGATE_HOME={home} mailgate status`)")
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        click.echo(f"\nThe archive is at {url} until you press Enter.")
+        input()
 
 
 def _send(service: BackgroundService, message: EmailMessage, envelope_to: str) -> None:
@@ -73,7 +94,8 @@ def _send(service: BackgroundService, message: EmailMessage, envelope_to: str) -
     service.wait_idle()
 
 
-def _conversation(service: BackgroundService, catcher: MailCatcher, domain: str) -> None:
+def _conversation(service: BackgroundService, catcher: MailCatcher, domain: str) -> int:
+    """Acts it out; the request's thread id."""
     engine = service.context.engine
     with Session(engine) as session:
         import_authorities(session, Path(str(files("mailgate") / "data" / "sample_authorities.csv")))
@@ -101,7 +123,8 @@ def _conversation(service: BackgroundService, catcher: MailCatcher, domain: str)
     with Session(engine) as session:
         reply = session.exec(select(ThreadMessage).where(ThreadMessage.thread_id == thread_id)
                              .order_by(ThreadMessage.id.desc())).first()
-    show(f"public thread shows: {reply.public_body!r}\nfolded quote: {reply.public_quoted[:40]!r}…")
+    show(f"public thread shows: {reply.public_body!r}\nfolded quote: {reply.public_quoted[:40]!r}…\n"
+         f"(its public page, built a moment later: {public_url(service.context.config.site_url, thread_path(thread_id))})")
     notice = catcher.to(CITIZEN)[-1].message
     citizen_address = notice["From"].addresses[0].addr_spec
     show(f"Jo is told: {notice['Subject']!r} from {citizen_address}")
@@ -147,6 +170,7 @@ def _conversation(service: BackgroundService, catcher: MailCatcher, domain: str)
     except smtplib.SMTPRecipientsRefused as refused:
         code, reason = refused.recipients[request_address]
         show(f"{code} {reason.decode()}")
+    return thread_id
 
 
 def _problem_report(service: BackgroundService, catcher: MailCatcher, domain: str) -> None:

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import email
 import email.policy
+import mailbox
 import smtplib
 import socket
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.message import EmailMessage
+from pathlib import Path
 
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
+from mailgate.runtime.archive_builder import archive_current
+from mailgate.runtime.configs import archive_config
 from mailgate.runtime.service import Service
 from mailgate.runtime.settings import Settings
 from processors.context import Context
@@ -52,8 +56,10 @@ class CaughtMail:
 class MailCatcher:
     """A real SMTP server standing in for the authorities' and citizens' mail systems."""
 
-    def __init__(self):
+    def __init__(self, maildir: Path | None = None):
+        """`maildir`: also keep each caught mail there, for a person to read (the demo)."""
         self.caught: list[CaughtMail] = []
+        self.maildir = mailbox.Maildir(maildir, create=True) if maildir is not None else None
         self.refuse: dict[str, str] = {}  # address → SMTP reply, to make a recipient fail
         # aiosmtpd's Controller checks it started by connecting to its port, so it
         # needs a real number rather than 0.
@@ -67,6 +73,8 @@ class MailCatcher:
 
     async def handle_DATA(self, server, session, envelope):
         self.caught.append(CaughtMail(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
+        if self.maildir is not None:
+            self.maildir.add(envelope.original_content)
         return "250 OK"
 
     def start(self) -> MailCatcher:
@@ -102,8 +110,10 @@ class BackgroundService:
         assert self.service is not None and self.service.context is not None, "start() the service first"
         return self.service.context
 
-    def start(self, lmtp: bool = False) -> BackgroundService:
-        on_loopback = {"smtp": "127.0.0.1:0", "lmtp": "127.0.0.1:0" if lmtp else "", "gateway_processes": 1}
+    def start(self, lmtp: bool = False, archive: bool = False) -> BackgroundService:
+        """`archive`: keep the archive built and serve it on an ephemeral port (`archive_url`), as serve does."""
+        on_loopback = {"smtp": "127.0.0.1:0", "lmtp": "127.0.0.1:0" if lmtp else "", "gateway_processes": 1,
+                       "http": "127.0.0.1:0" if archive else ""}
         self.service = Service(self.settings.model_copy(update=on_loopback), clock=self.clock, kinds=self.kinds,
                                niceness=0).start()
         self.port = self.service.sockets["smtp"].getsockname()[1]
@@ -136,6 +146,16 @@ class BackgroundService:
                 return
             time.sleep(0.05)
         raise AssertionError(f"mailgate still busy after {timeout} s")
+
+    def wait_archived(self, timeout: float = 60.0) -> None:
+        """Until the archive builder has built every change the store has."""
+        assert self.service is not None and self.service.settings.archive_path is not None, "start(archive=True)"
+        settings = self.service.settings
+        deadline = time.monotonic() + timeout
+        while not archive_current(archive_config(settings), settings.archive_path):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the archive in {settings.archive_path} is not built after {timeout} s")
+            time.sleep(0.2)
 
     def sweep(self):
         return sweep(self.context, received_older_than=timedelta(0))

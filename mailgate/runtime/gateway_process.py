@@ -5,8 +5,8 @@ mailgate.runtime.gateway_process``), not a fork, so that it holds only the gatew
 aiosmtpd, the route table and a DBAPI connection, about a third of the memory
 of a process that has loaded the ORM and the actors (docs/performance.md).
 
-serve writes one line of JSON on its stdin (the GatewayConfig and the number of
-the inherited IngestActivity memfd) and keeps the pipe open. End of file on
+serve writes one line of JSON on its stdin (the GatewayConfig, the log levels and the
+number of the inherited IngestActivity memfd) and keeps the pipe open. End of file on
 stdin means serve has gone: the gateway then stops as on SIGTERM, finishing the
 transactions in progress, so no gateway outlives its serve.
 """
@@ -28,19 +28,19 @@ import sys
 from mailgate.gateway.config import GatewayConfig
 from mailgate.gateway.ingest_activity import IngestActivity
 from mailgate.gateway.server import Gateway, listening_socket
+from mailgate.runtime.log_setup import FORMAT, apply
 from store.queue import Queue
 
 log = logging.getLogger("mailgate.gateway.server")
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
-    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every connection at INFO
+    logging.basicConfig(level=logging.INFO, format=FORMAT, stream=sys.stderr)
     line = sys.stdin.buffer.readline()
     if not line:  # serve stopped before it could hand over the settings
         return 0
     handover = json.loads(line)
+    apply(handover["log_levels"])
     config = GatewayConfig.from_dict(handover["config"])
     asyncio.run(run(config, IngestActivity(handover["activity_fd"])))
     return 0

@@ -27,8 +27,8 @@ class GatewayProcesses:
     went away) and is left alone.
     """
 
-    def __init__(self, config: GatewayConfig, activity: IngestActivity, count: int):
-        self.config, self.activity, self.count = config, activity, count
+    def __init__(self, config: GatewayConfig, activity: IngestActivity, count: int, log_levels: dict[str, str]):
+        self.config, self.activity, self.count, self.log_levels = config, activity, count, log_levels
         self.processes: list[subprocess.Popen] = []
 
     def start(self) -> None:
@@ -37,7 +37,7 @@ class GatewayProcesses:
     def _spawn(self) -> subprocess.Popen:
         process = subprocess.Popen([sys.executable, "-m", "mailgate.runtime.gateway_process"], stdin=subprocess.PIPE,
                                    pass_fds=(self.activity.fd,))
-        handover = {"config": self.config.to_dict(), "activity_fd": self.activity.fd}
+        handover = {"config": self.config.to_dict(), "activity_fd": self.activity.fd, "log_levels": self.log_levels}
         process.stdin.write(json.dumps(handover).encode() + b"\n")
         process.stdin.flush()  # and kept open: its end of file tells the gateway that serve has gone
         return process

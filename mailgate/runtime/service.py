@@ -19,11 +19,14 @@ import dramatiq
 import sqlalchemy as sa
 
 from mailgate.gateway.ingest_activity import IngestActivity
-from mailgate.gateway.server import Gateway, listening_socket
-from mailgate.runtime.configs import gateway_config, processors_config
+from mailgate.gateway.server import Gateway, address_of, listening_socket
+from mailgate.runtime.archive_keeper import ArchiveKeeper
+from mailgate.runtime.configs import archive_config, gateway_config, processors_config
 from mailgate.runtime.gateway_processes import GatewayProcesses, NewInboundPoller
 from mailgate.runtime.ingest_first import IngestFirst
+from mailgate.runtime.log_setup import levels
 from mailgate.runtime.settings import Settings
+from mailgate.runtime.web_listener import WebListener
 from processors.broker import make_broker, queue_on
 from processors.context import Context, build_context, configure
 from processors.kinds import KindRegistry, default_kinds
@@ -68,6 +71,9 @@ class Service:
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
+        self._web: WebListener | None = None
+        self._keeper: ArchiveKeeper | None = None
+        self.archive_url: str | None = None  # where the HTTP listener serves the archive, once started
 
     def start(self) -> Service:
         settings = self.settings
@@ -77,6 +83,12 @@ class Service:
         # connections over them. (One shared socket would not: asyncio accepts up to 100
         # connections per wake-up, so one process would take a whole burst.)
         self.sockets = open_sockets(settings, listen=not several)
+        http = _http_socket(settings.http) if settings.http else None
+        if http is not None:
+            self.archive_url = f"http://{address_of(http)}/"
+            if not settings.site_url:  # MAILGATE_HTTP on port 0: the mails link to the port it got
+                settings = self.settings = settings.model_copy(update={"site_url": self.archive_url})
+        log_levels = levels(settings.log_level, settings.log_traffic)
         upgrade_to_head(settings.sqlalchemy_url)
         install(self.clock)  # the store's own timestamps follow the same clock
         if not settings.broker_url:
@@ -90,10 +102,15 @@ class Service:
         if several:
             # Each gateway gets a process of its own and this one keeps the actors: their
             # CPU-bound parsing would otherwise hold the GIL while SMTP clients wait for a 250.
-            self._gateways = GatewayProcesses(gateway, activity, settings.gateway_processes)
+            self._gateways = GatewayProcesses(gateway, activity, settings.gateway_processes, log_levels)
             self._gateways.start()
         self._worker = dramatiq.Worker(broker, worker_threads=settings.worker_threads, worker_timeout=200)
         _in_a_thread_niced(self._worker.start, self.niceness)
+        if settings.archive_path is not None:
+            # A child process keeps it built, so the gateways and the actors never wait for a build.
+            self._keeper = ArchiveKeeper(archive_config(settings), settings.archive_path, activity, log_levels).start()
+        if http is not None:
+            self._web = WebListener(http, settings.archive_path or settings.home / "archive").start()
         started = threading.Event()
         self.gateway = None if several else Gateway(gateway, queue, activity)
         self._thread = threading.Thread(target=asyncio.run, args=(self._run(self.gateway, started),),
@@ -117,6 +134,8 @@ class Service:
         await asyncio.to_thread(run_periodic_jobs, context)  # the start-up sweep: finish what a crash left
         timers = [asyncio.create_task(_every(self.settings.sweep_interval, lambda: run_periodic_jobs(context),
                                              self._stop))]
+        if self._keeper is not None:
+            timers.append(asyncio.create_task(_every(_WATCH_SECONDS, self._keeper.watch, self._stop)))
         if self._gateways is not None:
             timers.append(asyncio.create_task(_every(_WATCH_SECONDS, self._gateways.watch, self._stop)))
             if not self.settings.broker_url:
@@ -136,22 +155,36 @@ class Service:
             self._thread.join(45)
         if self._gateways is not None:
             self._gateways.stop()
+        if self._keeper is not None:
+            self._keeper.stop()
+        if self._web is not None:
+            self._web.stop()
         if self._worker is not None:
             self._worker.stop(timeout=30_000)
         if self.context is not None:
             self.context.engine.dispose()
 
-    def run_until_signalled(self) -> None:
-        """`mailgate serve`: start, then stop on SIGTERM or SIGINT."""
+    def run_until_signalled(self, announce=None) -> None:
+        """`mailgate serve`: start, `announce(self)`, then stop on SIGTERM or SIGINT."""
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
         self.start()
+        if announce is not None:
+            announce(self)
         try:
             while not stop.wait(3600):
                 pass
         finally:
             self.stop()
+
+
+def _http_socket(address: str) -> socket.socket:
+    try:
+        return listening_socket(address, "MAILGATE_HTTP", reuse_port=False, listen=False)
+    except OSError as exc:  # 8000 is a popular port: say how to choose another, or none
+        raise OSError(f"{exc} (choose another with MAILGATE_HTTP or serve --http HOST:PORT, "
+                      "or 'off' to serve no archive)") from None
 
 
 def _in_a_thread_niced(start, niceness: int) -> None:

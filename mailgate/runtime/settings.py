@@ -29,6 +29,10 @@ def default_gateway_processes() -> int:
     return 2 if (os.cpu_count() or 1) >= 2 else 1
 
 
+# Where `mailgate archive serve` previews, and what mails link to when `serve` serves no archive.
+DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
+
+
 class SettingsError(Exception):
     """A setting has a bad value; the message names the variable and what to fix."""
 
@@ -59,7 +63,17 @@ class Settings(BaseSettings):
     smtp: str = Field("127.0.0.1:2525", description="SMTP listen address HOST:PORT")
     lmtp: str = Field("", description="LMTP listen address HOST:PORT (for Postfix/Exim); empty = off")
     relay: str = Field("", description="outbound smarthost HOST:PORT; empty = write to Maildir $HOME/outbox")
-    site_url: str = Field("http://127.0.0.1:8000/", description="public URL of the static archive")
+    http: str = Field("127.0.0.1:8000", description="HTTP listen address HOST:PORT of `serve`: the archive, kept "
+                      "built in MAILGATE_ARCHIVE_DIR; empty = off (a real web server serves the archive)")
+    archive_dir: str = Field("", description="folder `serve` keeps the archive built in; empty = $HOME/archive "
+                             "while MAILGATE_HTTP is set, else `serve` builds none (run `mailgate archive build`)")
+    site_url: str = Field("", description="public URL of the archive, used in mails; empty = http://MAILGATE_HTTP/ "
+                          "(the archive `serve` serves), or http://127.0.0.1:8000/ when that is off")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="what `serve` logs: INFO says what it does (start-up, one line per accepted message "
+        "and per delivery); WARNING only what needs an operator")
+    log_traffic: bool = Field(True, description="one INFO line per accepted message and per delivery "
+                              "(`serve --quiet` sets false)")
     max_message_size: int = Field(25 * 1024 * 1024, gt=0, description="largest inbound message in bytes (552 above)")
     spool_threshold: int = Field(DEFAULT_THRESHOLD, ge=0, description="inbound DATA past this many bytes waits in a "
                                  "temporary file ($TMPDIR), and such large messages are stored one at a time; "
@@ -122,7 +136,28 @@ class Settings(BaseSettings):
                              "writes first in its Authentication-Results header (often its host name)")
         return self
 
-    @field_validator("smtp", "lmtp", "relay", "dns_resolver")
+    @model_validator(mode="after")
+    def _site_url(self) -> Settings:
+        """The mails link to the archive `serve` serves, unless told otherwise. With port 0 the URL is known
+        only once the port is bound: the Service fills it in then."""
+        if not self.site_url:
+            if not self.http:
+                self.site_url = DEFAULT_SITE_URL
+            elif parse_host_port(self.http, "MAILGATE_HTTP")[1]:
+                self.site_url = f"http://{self.http}/"
+        return self
+
+    @field_validator("http", mode="before")
+    @classmethod
+    def _http_off(cls, value: object) -> object:
+        return "" if isinstance(value, str) and value.strip().lower() in ("", "0", "off", "none") else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("smtp", "lmtp", "relay", "dns_resolver", "http")
     @classmethod
     def _host_port(cls, value: str, info) -> str:
         if value:
@@ -198,6 +233,13 @@ class Settings(BaseSettings):
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url[len("postgresql://"):]
         return url
+
+    @property
+    def archive_path(self) -> Path | None:
+        """Where `serve` keeps the archive built; None: it builds none."""
+        if self.archive_dir:
+            return Path(self.archive_dir)
+        return self.home / "archive" if self.http else None
 
     @property
     def secret_bytes(self) -> bytes:

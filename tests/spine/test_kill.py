@@ -53,7 +53,9 @@ def environment(request, tmp_path) -> dict[str, str]:
                MAILGATE_GATEWAY_PROCESSES=str(gateways), MAILGATE_SMTP=f"127.0.0.1:{free_port()}",
                # A thousand replies in one thread within minutes is what the loop breaker holds
                # (tests/faults/test_loops.py); here every one of them must go through.
-               MAILGATE_LOOP_FORWARDS_PER_HOUR="1000000", MAILGATE_LOOP_SIMILARITY="1")
+               MAILGATE_LOOP_FORWARDS_PER_HOUR="1000000", MAILGATE_LOOP_SIMILARITY="1",
+               # The archive builder is not what this test kills (tests/newcomer/test_watchable_serve.py does).
+               MAILGATE_HTTP="off")
     if backend == "postgres_redis":
         env.update(MAILGATE_DATABASE_URL=request.getfixturevalue("postgres_url"),
                    MAILGATE_BROKER_URL=request.getfixturevalue("redis_url"),

@@ -16,8 +16,9 @@ from tests.harness import SAMPLE_AUTHORITIES, free_port
 
 def environment(tmp_path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAILGATE_")}
+    # The archive is kept built and served as by default, on a port of its own (8000 may be taken).
     return env | {"MAILGATE_HOME": str(tmp_path / "home"), "MAILGATE_DOMAIN": "foi.test",
-                  "MAILGATE_SWEEP_INTERVAL": "1"} | extra
+                  "MAILGATE_SWEEP_INTERVAL": "1", "MAILGATE_HTTP": "127.0.0.1:0"} | extra
 
 
 def mailgate(env, *args: str) -> subprocess.CompletedProcess:
