@@ -1,7 +1,8 @@
 """The README's walk-through, pasted as a newcomer would (issue 11): its shell block(s) run with bash in
 a folder laid out like a checkout (`.venv`, a `mailgate.toml`), against a real `mailgate serve` started
 the way `make run` starts it, on an ephemeral port. The README promises that the authority's reply
-lands in the thread and that Jo is told: `mailgate status` then says inbound done 1, outbox sent 3."""
+lands in the thread and that Jo is told (`mailgate status` then says inbound done 1, outbox sent 3), and
+the page with the reply is served at the archive URL that `serve` prints."""
 from __future__ import annotations
 
 import json
@@ -56,10 +57,11 @@ def test_the_readme_walkthrough_pastes_and_works(tmp_path):
     checkout = tmp_path / "checkout"
     checkout.mkdir()
     (checkout / ".venv").symlink_to(venv)
-    port = free_port()
+    port, http_port = free_port(), free_port()
     (checkout / "mailgate.toml").write_text('home = "var"\n')
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAILGATE_")} | {
-        "SMTP_PORT": str(port), "MAILGATE_SMTP": f"127.0.0.1:{port}", "MAILGATE_GATEWAY_PROCESSES": "1"}
+        "SMTP_PORT": str(port), "MAILGATE_SMTP": f"127.0.0.1:{port}", "MAILGATE_GATEWAY_PROCESSES": "1",
+        "MAILGATE_HTTP": f"127.0.0.1:{http_port}"}
     mailgate = [sys.executable, "-m", "mailgate"]
 
     def run(*args: str) -> subprocess.CompletedProcess:
@@ -78,6 +80,8 @@ def test_the_readme_walkthrough_pastes_and_works(tmp_path):
         pasted = subprocess.run(["bash"], input=script, cwd=checkout, env=env, capture_output=True, text=True,
                                 timeout=180)
         assert pasted.returncode == 0, f"the walk-through failed:\n{pasted.stdout}\n{pasted.stderr}"
+        # the thread, with the authority's reply, at the archive URL serve prints (issue 11's "done means")
+        assert f"open http://127.0.0.1:{http_port}/thread/1/ in your browser" in pasted.stdout, pasted.stdout
         status = {}
         for _ in range(120):  # processing is asynchronous: poll the store, at most 120 times
             status = json.loads(run("status", "--json").stdout)
