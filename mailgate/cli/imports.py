@@ -29,7 +29,7 @@ def import_authorities_command(ctx: click.Context, csv_file: Path) -> None:
             session.commit()
     except ImportError_ as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"{csv_file}: {result.created} created, {result.updated} updated, {result.unchanged} unchanged")
+    click.echo(f"{csv_file}: {result}")
 
 
 def _run_import(ctx: click.Context, path: Path, do_import: Callable[[Session, Path], Any]) -> Any:
@@ -55,7 +55,7 @@ def import_bodies_command(ctx: click.Context, geojson_file: Path) -> None:
     from processors.places.import_bodies import import_bodies
 
     result = _run_import(ctx, geojson_file, import_bodies)
-    click.echo(f"{geojson_file}: {result.created} created, {result.updated} updated, {result.unchanged} unchanged")
+    click.echo(f"{geojson_file}: {result}")
 
 
 @import_group.command("contacts")
@@ -67,7 +67,7 @@ def import_contacts_command(ctx: click.Context, csv_file: Path) -> None:
     from processors.places.import_contacts import import_contacts
 
     result = _run_import(ctx, csv_file, import_contacts)
-    click.echo(f"{csv_file}: {result.created} created, {result.updated} updated, {result.unchanged} unchanged")
+    click.echo(f"{csv_file}: {result}")
 
 
 @import_group.command("postcodes")

@@ -22,7 +22,7 @@ from shapely.geometry import shape
 from sqlmodel import Session, select
 
 import store.clock
-from processors.places.files import Problems, check_size
+from processors.places.files import ImportCounts, Problems, check_size
 from store.authorities import EMAIL, SLUG, ImportError_
 from store.models import BodyArea, Counterpart
 
@@ -32,13 +32,6 @@ MAX_POSITIONS = 2_000_000
 MAX_NAME = 300  # counterpart.name
 AREA_CODE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,19}$")  # a GSS code (E07000123), or another country's
 SIZE_ADVICE = ("; use generalised boundaries (e.g. ONS's BGC/BUC files) or split the file by region")
-
-
-@dataclass
-class BodiesResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
 
 
 @dataclass(frozen=True)
@@ -89,9 +82,9 @@ def read_bodies(path: Path) -> list[BodyFeature]:
     return bodies
 
 
-def import_bodies(session: Session, path: Path) -> BodiesResult:
+def import_bodies(session: Session, path: Path) -> ImportCounts:
     """Create or update every body of the file (nothing when any feature is bad); the caller commits."""
-    result = BodiesResult()
+    result = ImportCounts()
     for body in read_bodies(path):
         now = store.clock.now()
         counterpart = session.exec(select(Counterpart).where(Counterpart.slug == body.slug)).first()
