@@ -98,6 +98,11 @@ def constituency_for(postcode: str) -> Constituency | None:
     return _constituency_names().get(key)
 
 
+def constituencies() -> list[Constituency]:
+    """Every 2024 Westminster constituency the data names, for matching imported areas to them."""
+    return list(_constituency_names().values())
+
+
 def area_letters_exist(letters: str) -> bool:
     return letters.upper() in _ranges("la_ranges.json").areas
 
