@@ -50,8 +50,6 @@ def test_a_postcode_of_no_postcode_area_gets_a_sentence(members):
     assert str(refused.value) == "I couldn't find the postcode ZZ1 1ZZ: there is no postcode area 'ZZ' in the UK."
 
 
-@pytest.mark.xfail(strict=True, reason="the constituency file has no GY, JE or IM ranges: their postcodes fall into "
-                                       "a neighbouring range (Guernsey in Farnham and Bordon, Jersey in Caithness)")
 @pytest.mark.parametrize("postcode", ["GY1 1WR", "JE2 3AB", "IM1 1AA"])
 def test_the_channel_islands_and_the_isle_of_man_have_no_mp_at_westminster(members, postcode):
     assert uk_postcodes.council_for(postcode) is None  # what the council data already says
