@@ -4,7 +4,9 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, select
+from sqlalchemy import exists
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from processors.context import Context
 from processors.mail_out import MailSpec, has_line_break, one_line, queue_mail
@@ -15,6 +17,7 @@ from store.addresses.routes import RouteName
 from store.foi_states import AWAITING_CONFIRMATION
 from store.models import Counterpart, Thread, ThreadMessage
 from store.public_urls import public_url, thread_path
+from store.representatives import Representative
 from store.states import SenderTrust
 
 if TYPE_CHECKING:
@@ -25,8 +28,18 @@ class RequestError(ValueError):
     """A request that cannot be made; the message says what to fix."""
 
 
+def _authorities() -> Select[tuple[Counterpart]]:
+    """Counterparts an FOI request can go to: not representatives, who share the table (issue 13) but are
+    not public authorities under the FOI Act."""
+    return select(Counterpart).where(~exists().where(col(Representative.counterpart_id) == Counterpart.id))
+
+
+def authority_by_slug(session: Session, slug: str) -> Counterpart | None:
+    return session.exec(_authorities().where(Counterpart.slug == slug)).first()
+
+
 def close_authorities(session: Session, slug: str, limit: int = 5) -> list[Counterpart]:
-    authorities = session.exec(select(Counterpart)).all()
+    authorities = session.exec(_authorities()).all()
     by_slug = {a.slug: a for a in authorities}
     names = {a.name.lower(): a for a in authorities}
     matches = difflib.get_close_matches(slug, list(by_slug), n=limit, cutoff=0.5)
@@ -53,7 +66,7 @@ def new_request_by_email(delivery: Delivery, slug: str) -> str:
         return f"mail to foi-{slug}@: {refused}"
     reply_to_theirs = f"<{understood.message_id}>" if understood.message_id else None
     title = short_title(understood.subject)
-    authority = session.exec(select(Counterpart).where(Counterpart.slug == slug)).first()
+    authority = authority_by_slug(session, slug)
     if authority is None:
         refused = queue_mail_to_stranger(delivery, MailSpec(
             dedupe_key=f"unknown-authority:{inbound.id}", kind="foi_unknown_authority", to=citizen,
@@ -96,7 +109,7 @@ def confirm_by_email(session: Session, context: Context, thread: Thread, underst
 def create_confirmed(session: Session, context: Context, *, authority_slug: str, name: str, email: str,
                      title: str, body: str) -> Thread:
     """The operator's `mailgate foi new`: a request that needs no confirmation."""
-    authority = session.exec(select(Counterpart).where(Counterpart.slug == authority_slug)).first()
+    authority = authority_by_slug(session, authority_slug)
     if authority is None:
         close = ", ".join(a.slug for a in close_authorities(session, authority_slug)) or "none"
         raise RequestError(f"no authority with slug {authority_slug!r} (close matches: {close}); "

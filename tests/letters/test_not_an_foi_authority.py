@@ -2,10 +2,7 @@
 MP's slug is refused (MPs are not public authorities under the FOI Act), and MPs are not suggested."""
 from __future__ import annotations
 
-import pytest
 
-
-@pytest.mark.xfail(strict=True, reason="the FOI lookup takes any counterpart by slug, an MP included")
 def test_an_foi_request_to_a_representative_is_refused_and_none_is_suggested(members, tmp_path):
     body = tmp_path / "body.txt"
     body.write_text("Please send me your diary.\n")
