@@ -88,5 +88,6 @@ class KindRegistry:
 def default_kinds() -> KindRegistry:
     """The kinds this code base ships."""
     from processors.foi.kind import FOI
+    from processors.letters.kind import LETTER
 
-    return KindRegistry([FOI])
+    return KindRegistry([FOI, LETTER])

@@ -1,4 +1,5 @@
-"""Jobs that run on a timer in `serve`: the sweeper, FOI reminders, thread ageing, expiring challenges."""
+"""Jobs that run on a timer in `serve`: the sweeper, FOI reminders, thread ageing, expiring challenges and
+unconfirmed letters."""
 from __future__ import annotations
 
 import logging
@@ -9,6 +10,7 @@ from sqlmodel import Session
 
 from processors.context import Context
 from processors.foi.reminders import send_reminders
+from processors.letters.expiry import expire_unconfirmed_letters
 from processors.sweeper import sweep
 from processors.trust.challenge import expire_challenges
 from store.models import Thread
@@ -40,7 +42,7 @@ def expire_unanswered_challenges(context: Context) -> int:
 
 
 def run_periodic_jobs(context: Context) -> None:
-    for job in (sweep, send_reminders, age_threads, expire_unanswered_challenges):
+    for job in (sweep, send_reminders, age_threads, expire_unanswered_challenges, expire_unconfirmed_letters):
         try:
             job(context)
         except Exception:  # one failing job must not stop the others or the service

@@ -1,4 +1,5 @@
-"""The tables of representatives (issue 13): who a representative is, and which seats they hold.
+"""The tables of representatives (issue 13): who a representative is, which seats they hold, and the
+constituent's details of a letter to them.
 
 A representative is a row of `counterpart`, the table of FOI authorities and councils, so that a
 letter thread points at its recipient the way a request points at its authority; these tables
@@ -43,3 +44,15 @@ class RepresentativeSeat(SQLModel, table=True):
     party: str = Field(default="", max_length=300)         # on_behalf_of
     start_date: Optional[date] = Field(default=None, sa_column=sa.Column(sa.Date, nullable=True))
     end_date: Optional[date] = Field(default=None, sa_column=sa.Column(sa.Date, nullable=True))
+
+
+class Letter(SQLModel, table=True):
+    """What a letter thread (kind "letter") has beyond a thread: the constituent's postal details, which
+    representatives need to know they are a constituent, and how many confirmation mails were sent. Private:
+    letters are never published (web_archive/source.py publishes no "letter" thread)."""
+
+    __tablename__ = "letter"
+    thread_id: int = Field(foreign_key="thread.id", primary_key=True, sa_column_kwargs={"autoincrement": False})
+    postcode: str = Field(max_length=20)
+    postal_address: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    confirmations_sent: int = 0  # at most two (processors/letters/writing.py)

@@ -8,7 +8,7 @@ from alembic.script import ScriptDirectory
 
 from store.migrate import alembic_config, upgrade
 
-TABLES = {"representative", "representative_seat"}
+TABLES = {"representative", "representative_seat", "letter"}
 
 
 def round_trip(url: str) -> None:
