@@ -14,6 +14,7 @@ from store.blobs import put_blob
 from store.db import make_engine
 from store.migrate import upgrade
 from store.models import Attachment, Counterpart, HeldMessage, InboundMessage, Thread, ThreadMessage
+from store.representatives import Letter
 
 DOMAIN = "archive.test"
 TODAY = date(2026, 3, 2)
@@ -21,6 +22,8 @@ TODAY = date(2026, 3, 2)
 PRIVATE = ("PRIVATE-BODY-TEXT", "PRIVATE-QUOTED", "PRIVATE-SUBJECT", "citizen.secret", "foi@camden.example",
            "HELD-IN-PEN", "LETTER-CONTENT", "HIDDEN-MESSAGE", "HIDDEN-THREAD", "SPAM-MESSAGE", "RAW-BYTES",
            "UNCONFIRMED-THREAD", "NOT-PUBLIC-THREAD", "WITHHELD-TEXT",
+           # a letter to a representative: its text, the constituent's name and postal address (issue 13)
+           "LETTER-CONSTITUENT-NAME", "LETTER-POSTAL-ADDRESS", "LETTER-POSTCODE",
            # in the bytes of attachments only: their public text (or nothing, for a binary file) is what may show
            "TXT-ATTACHMENT-CANARY", "CSV-ATTACHMENT-CANARY", "DSN-ATTACHMENT-CANARY", "BINARY-ATTACHMENT-CANARY",
            "camden-canary.example")
@@ -139,8 +142,11 @@ class Store:
             self.ids[title] = row.id
         for n, replied in enumerate((True, True, False)):
             letter = self.add(Thread(kind="letter", title=f"LETTER-CONTENT {n}", state="sent", counterpart_id=mp.id,
-                                     citizen_email="voter@private.example"))
-            self.add(message(letter, 10, "outgoing", "request", "LETTER-CONTENT dear MP"))
+                                     citizen_name="LETTER-CONSTITUENT-NAME", citizen_email="voter@private.example",
+                                     public=n == 2))  # letters are private; even one marked public is not shown
+            self.add(Letter(thread_id=letter.id, postcode="LETTER-POSTCODE", postal_address="LETTER-POSTAL-ADDRESS"))
+            self.add(message(letter, 10, "outgoing", "request", "LETTER-CONTENT dear MP",
+                             from_name="LETTER-CONSTITUENT-NAME"))
             if replied:
                 self.add(message(letter, 11, "incoming", "reply", "LETTER-CONTENT thanks"))
         raw = self.add(InboundMessage(mail_from="x@y.example", rcpt_to=["nobody@archive.test"],
