@@ -53,6 +53,8 @@ def address_block(text: str, postcode: str) -> str | None:
     if not paragraphs:
         return None
     lines = [line.strip() for line in paragraphs[-1].splitlines() if line.strip()]
-    if len(lines) < 3 or postcode_in(lines[-1]) != postcode:  # a name, a street or town, the postcode
+    # A name, a street or a town, the postcode; a longer paragraph is not an address (its first line,
+    # which becomes the name the letter is sent in, would be anything).
+    if not 3 <= len(lines) <= MAX_ADDRESS_LINES or postcode_in(lines[-1]) != postcode:
         return None
-    return "\n".join(lines[-MAX_ADDRESS_LINES:])
+    return "\n".join(lines)

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 AWAITING_CONFIRMATION, SENT = "awaiting_confirmation", "sent"
 CONFIRM_WITHIN = timedelta(days=7)
 MAX_CONFIRMATIONS = 2
+MAX_NAME, MAX_ADDRESS_LINE = 300, 200  # thread.citizen_name's column; an address line is a few dozen characters
 
 
 def new_letter(delivery: Delivery, person_slug: str | None) -> str:
@@ -91,14 +92,15 @@ def _ask_to_confirm(delivery: Delivery, representative: Representing, postcode: 
             return f"letter {existing.id} sent again; {MAX_CONFIRMATIONS} confirmation mails already went, none more"
         thread = existing
     else:
-        name = one_line(block.splitlines()[0])
+        name = one_line(block.splitlines()[0])[:MAX_NAME]  # a From: display name: one line, bounded
         thread = Thread(kind=ThreadKindName.LETTER, title=one_line(understood.subject)[:500] or "(no subject)",
                         body=body, state=AWAITING_CONFIRMATION, public=False,
                         counterpart_id=representative.counterpart_id, citizen_name=name, citizen_email=citizen)
         session.add(thread)
         session.flush()
         assert thread.id is not None
-        letter = Letter(thread_id=thread.id, postcode=postcode, postal_address="\n".join(block.splitlines()[1:]))
+        letter = Letter(thread_id=thread.id, postcode=postcode,
+                        postal_address="\n".join(one_line(line)[:MAX_ADDRESS_LINE] for line in block.splitlines()[1:]))
         session.add(letter)
     assert thread.id is not None
     confirm_address = context.addresses.confirm(thread.id)

@@ -11,12 +11,10 @@ import pytest
 from sqlmodel import Session, select
 
 from processors.letters.expiry import expire_unconfirmed_letters
-from processors.letters.import_representatives import import_representatives
 from store.models import Outbox, Thread, ThreadMessage
 from store.representatives import Letter
 from tests.conftest import DATA
 from tests.harness import fill_template
-from tests.letters.conftest import SAMPLE_REPRESENTATIVES
 
 CONSTITUENT = "jo@citizen.example"
 MP = "alys.prydderch@parliament.example"
@@ -44,14 +42,6 @@ def confirm(service, confirmation) -> None:
     service.send(fill_template(DATA / "foi" / "02_citizen_confirm_applemail.eml", TO=address,
                                IN_REPLY_TO=confirmation.message["Message-ID"]), CONSTITUENT, [address])
     service.wait_idle()
-
-
-@pytest.fixture
-def mps(service):
-    with Session(service.context.engine) as session:
-        import_representatives(session, SAMPLE_REPRESENTATIVES)
-        session.commit()
-    return service
 
 
 def test_a_letter_by_postcode_confirmed_delivered_and_answered_privately(mps, relay):
