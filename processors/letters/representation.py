@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -50,10 +51,19 @@ def constituency_of(postcode: str) -> Constituency:
 
 def representatives_in(session: Session, gss: str, today: date) -> list[Representing]:
     """The representatives holding a current seat for the constituency, by name."""
+    return _current(session, RepresentativeSeat.constituency_gss == gss, today)
+
+
+def representative_by_slug(session: Session, slug: str, today: date) -> Representing | None:
+    """The representative of a write-SLUG@ address while they hold a current seat (any area), else None."""
+    return next(iter(_current(session, Counterpart.slug == slug, today)), None)
+
+
+def _current(session: Session, condition: Any, today: date) -> list[Representing]:
     rows = session.exec(select(Counterpart, Representative, RepresentativeSeat)
                         .join(Representative, col(Representative.counterpart_id) == Counterpart.id)
                         .join(RepresentativeSeat, col(RepresentativeSeat.counterpart_id) == Counterpart.id)
-                        .where(RepresentativeSeat.constituency_gss == gss)
+                        .where(condition)
                         .order_by(Counterpart.name)).all()
     found: dict[int, Representing] = {}
     for counterpart, representative, seat in rows:

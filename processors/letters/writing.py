@@ -21,12 +21,12 @@ from sqlmodel import Session, select
 
 from processors.context import Context
 from processors.letters.letter_text import address_block, closing_postcode, first_line, postcode_in
-from processors.letters.representation import NoConstituency, Representing, representatives_of
+from processors.letters.representation import NoConstituency, Representing, representative_by_slug, representatives_of
 from processors.letters.routes import LETTER, NEW_LETTER, write_to_address
 from processors.mail_out import MailSpec, one_line, queue_mail
 from processors.strangers import queue_mail_to_stranger, refusal, short_title
 from store.models import Counterpart, Thread, ThreadMessage
-from store.representatives import Letter, Representative
+from store.representatives import Letter
 from store.states import SenderTrust, ThreadKindName
 
 if TYPE_CHECKING:
@@ -50,10 +50,11 @@ def new_letter(delivery: Delivery, person_slug: str | None) -> str:
     text = understood.new_text.replace("\r\n", "\n").strip()
     postcode = postcode_in(understood.subject) or postcode_in(first_line(text)) or closing_postcode(text)
     if person_slug is not None:
-        representative = _by_slug(session, person_slug)
-        if representative is None:
+        representative = representative_by_slug(session, person_slug, context.clock.now().date())
+        if representative is None:  # nobody, or somebody whose seats have all ended
             return _answer(delivery, "letter_need_postcode", "unknown-person",
-                           reason=f"No representative has the address {write_to_address(person_slug, context.config.domain)}.")
+                           reason=f"No representative has the address {write_to_address(person_slug, context.config.domain)}"
+                                  " today.")
     else:
         if postcode is None:
             return _answer(delivery, "letter_need_postcode", "no-postcode",
@@ -152,18 +153,6 @@ def deliver_letter(session: Session, context: Context, thread: Thread) -> None:
         dedupe_key=f"letter-sent:{thread.id}", kind="letter_sent", to=thread.citizen_email, thread_id=thread.id,
         from_address=context.addresses.citizen_facing(thread.id), from_name=context.config.service_name,
         values={"thread": thread, "representative": representative}))
-
-
-def _by_slug(session: Session, slug: str) -> Representing | None:
-    row = session.exec(select(Counterpart, Representative)
-                       .join(Representative, Representative.counterpart_id == Counterpart.id)  # type: ignore[arg-type]
-                       .where(Counterpart.slug == slug)).first()
-    if row is None:
-        return None
-    counterpart, representative = row
-    assert counterpart.id is not None
-    return Representing(counterpart_id=counterpart.id, slug=counterpart.slug, name=counterpart.name,
-                        email=counterpart.email, postal_address=representative.postal_address, party="")
 
 
 def _answer(delivery: Delivery, kind: str, why: str, **values: object) -> str:

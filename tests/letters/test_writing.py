@@ -96,7 +96,8 @@ def test_a_letter_by_postcode_confirmed_delivered_and_answered_privately(mps, re
     ("write", "Buses ZZ1 1ZZ", LETTER, "there is no postcode area 'ZZ' in the UK."),
     ("write", "Buses BT7 1NN", LETTER, "BT7 1NN is a Northern Ireland postcode"),
     ("write", "Buses BH9 2LE", LETTER, "BH9 2LE is in Bournemouth West, and mailgate has no MP for it today."),
-    ("write-nobody-at-all", "Buses", LETTER, "No representative has the address write-nobody-at-all@foi.test."),
+    ("write-nobody-at-all", "Buses", LETTER, "No representative has the address write-nobody-at-all@foi.test today."),
+    ("write-edith-former", "Buses", LETTER, "No representative has the address write-edith-former@foi.test today."),
 ])
 def test_a_letter_without_a_postcode_mailgate_can_use_gets_a_reply_asking_for_one(mps, relay, to, subject, body,
                                                                                     expected):
