@@ -104,8 +104,14 @@ def constituency_for(postcode: str) -> Constituency | None:
 
 
 def constituencies() -> list[Constituency]:
-    """Every 2024 Westminster constituency the data names, for matching imported areas to them."""
-    return list(_constituency_names().values())
+    """Every 2024 Westminster constituency of Great Britain the data has, by name: what
+    representatives' areas are matched against (by GSS code first, then by name).
+
+    >>> len(constituencies()), constituencies()[0].name
+    (632, 'Aberafan Maesteg')
+    """
+    keys = set(_constituencies().values)
+    return sorted((seat for key, seat in _constituency_names().items() if key in keys), key=lambda seat: seat.name)
 
 
 def area_letters_exist(letters: str) -> bool:

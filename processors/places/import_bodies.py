@@ -29,6 +29,7 @@ from store.models import BodyArea, Counterpart
 MAX_FILE_BYTES = 25 * 2**20          # a region's councils at generalised resolution fit easily
 MAX_POSITIONS_PER_FEATURE = 500_000  # a full-resolution county outline is ~100k
 MAX_POSITIONS = 2_000_000
+MAX_NAME = 300  # counterpart.name
 AREA_CODE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,19}$")  # a GSS code (E07000123), or another country's
 SIZE_ADVICE = ("; use generalised boundaries (e.g. ONS's BGC/BUC files) or split the file by region")
 
@@ -136,6 +137,8 @@ def _feature(feature: Any, where: str, problems: Problems) -> tuple[BodyFeature 
         problems.add(f"{where}.properties.slug", f"{slug!r} must be lower-case letters, digits and hyphens")
     if not isinstance(name, str) or not name.strip():
         problems.add(f"{where}.properties.name", "is missing: every body needs a name")
+    elif len(name.strip()) > MAX_NAME:
+        problems.add(f"{where}.properties.name", f"is {len(name.strip())} characters; at most {MAX_NAME}")
     if email is not None and (not isinstance(email, str) or not EMAIL.match(email)):
         problems.add(f"{where}.properties.email", f"{email!r} is not an email address")
     codes = _area_codes(properties.get("gss"), f"{where}.properties.gss", problems)

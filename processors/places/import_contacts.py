@@ -52,7 +52,7 @@ def read_contacts(session: Session, path: Path) -> list[ContactRow]:
         if not emails:
             problems.add(line, "no email address: give one or more, separated by spaces or semicolons")
         for email in emails:
-            if not EMAIL.match(email):
+            if not EMAIL.match(email) or len(email) > 320:
                 problems.add(line, f"{email!r} is not an email address")
         key = (slug, category.lower())
         if key in seen:

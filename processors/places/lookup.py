@@ -72,7 +72,8 @@ def place_at(session: Session, lat: float, lon: float, *, asked: str = "") -> Pl
 
 
 def place_of_postcode(session: Session, text: str) -> Place:
-    imported = session.get(PostcodePoint, postcode_key(text)) if postcode_key(text) else None
+    key = postcode_key(text)
+    imported = session.get(PostcodePoint, key) if key else None
     written = uk_postcodes.normalise(text)
     place = Place(asked=text, postcode=imported.postcode if imported else (written or text.strip()))
     if imported is not None:

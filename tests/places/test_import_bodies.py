@@ -61,6 +61,7 @@ def test_every_bad_feature_is_named_by_index_and_property_and_nothing_is_written
         feature("good-council", geometry=square(0, 0, 1, 1)),
         feature("Bad Slug"),
         feature("no-name", name=""),
+        feature("long-name", name="Council " * 40),
         feature("bad-gss", gss=42),
         feature("bad-email", email="not an address"),
         feature("a-point", geometry={"type": "Point", "coordinates": [0, 0]}),
@@ -72,12 +73,13 @@ def test_every_bad_feature_is_named_by_index_and_property_and_nothing_is_written
     expected = [
         "features[1].properties.slug: 'Bad Slug' must be lower-case letters",
         "features[2].properties.name: is missing",
-        "features[3].properties.gss: 42 must be a code such as \"E07000123\"",
-        "features[4].properties.email: 'not an address' is not an email address",
-        "features[5].geometry: must be a Polygon, a MultiPolygon or null, not 'Point'",
-        "features[6].geometry: is not a valid Polygon: Self-intersection",
-        "features[7].properties.slug: 'good-council' is already used by features[0]",
-        "features[8]: must be a GeoJSON Feature",
+        "features[3].properties.name: is 319 characters; at most 300",
+        "features[4].properties.gss: 42 must be a code such as \"E07000123\"",
+        "features[5].properties.email: 'not an address' is not an email address",
+        "features[6].geometry: must be a Polygon, a MultiPolygon or null, not 'Point'",
+        "features[7].geometry: is not a valid Polygon: Self-intersection",
+        "features[8].properties.slug: 'good-council' is already used by features[0]",
+        "features[9]: must be a GeoJSON Feature",
     ]
     for message in expected:
         assert f"{path}: {message}" in err, err

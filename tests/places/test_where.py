@@ -102,3 +102,18 @@ def test_the_tree_and_a_linear_scan_agree_on_a_grid(sample):
         points = [(52.0 + i / 40, -2.02 + j / 40) for i in range(5) for j in range(10)]
         assert all(index.containing(*p) == index.containing_by_scan(*p) for p in points)
         assert sum(bool(index.containing(*p)) for p in points) > 20  # the grid does cross the areas
+
+
+def test_with_a_point_bodies_with_areas_go_by_area_and_bodies_without_by_code(sample, tmp_path):
+    bodies = tmp_path / "codes-only.geojson"
+    bodies.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"slug": '
+                      '"cambs-fire", "name": "Fire Authority", "gss": ["E07000008", "E07000012"]}, "geometry": null}]}')
+    sample("import", "bodies", bodies)
+    postcodes = tmp_path / "postcodes.csv"
+    postcodes.write_text("postcode,lat,lon\nCB3 0DU,52.05,-1.81\n")  # coordinates in Felpersham
+    sample("import", "postcodes", postcodes)
+    out = sample("where", "CB3 0DU").output
+    assert "cambs-fire: Fire Authority (by area code E07000008)" in out
+    assert "felpersham-council: Felpersham District Council (by its area)" in out
+    assert "borchester-council" not in out  # its code matches, but it has an area and the point is not in it
+    assert "cambs-fire" not in sample("where", "52.05,-1.81").output  # a bare point has no code
