@@ -160,3 +160,24 @@ def test_at_most_two_confirmation_mails_and_unconfirmed_letters_expire_after_sev
     with Session(mps.context.engine) as session:
         [thread] = session.exec(select(Thread)).all()
         assert (thread.state, thread.body) == ("expired", "")  # its text is not kept
+
+
+@pytest.mark.xfail(strict=True, reason="a bounce of a letter is not one of the kinds bounces.py tells anyone of")
+def test_a_bounced_letter_tells_the_constituent_with_a_copy(mps, relay):
+    mps.send(letter("write@foi.test"), CONSTITUENT, ["write@foi.test"])
+    mps.wait_idle()
+    confirm(mps, relay.to(CONSTITUENT)[0])
+    [delivered] = relay.to(MP)
+    with Session(mps.context.engine) as session:
+        outbox = session.exec(select(Outbox).where(Outbox.kind == "letter_delivery")).one()
+    bounce = fill_template(DATA / "spine" / "postfix_bounce.eml", VERP=outbox.envelope_from,
+                           MESSAGE_ID=outbox.message_id_header)
+    mps.send(bounce, "", [outbox.envelope_from])
+    mps.wait_idle()
+    [told] = [m for m in relay.to(CONSTITUENT) if "could not be delivered" in m.message["Subject"]]
+    assert told.message["Subject"] == "Your letter could not be delivered to Alys Prydderch"
+    assert "restore the evening service" in told.text  # a copy of the letter
+    with Session(mps.context.engine) as session:
+        assert session.get(Outbox, outbox.id).state == "failed"  # what `mailgate status` shows the operator
+        kinds = [m.kind for m in session.exec(select(ThreadMessage).order_by(ThreadMessage.id))]
+    assert kinds == ["request", "bounce"]
