@@ -18,6 +18,7 @@ class LetterState(StrEnum):
     AWAITING_CONFIRMATION = writing.AWAITING_CONFIRMATION
     SENT = writing.SENT
     REPLIED = replies.REPLIED
+    BOUNCED = replies.BOUNCED
     EXPIRED = expiry.EXPIRED
 
 

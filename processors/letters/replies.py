@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sqlmodel import Session
+
+from processors.context import Context
 from processors.kinds import HoldForOperator
 from processors.mail_out import MailSpec, queue_mail
 from processors.threads import record_incoming
@@ -14,6 +17,8 @@ if TYPE_CHECKING:
     from processors.routing import Delivery
 
 REPLIED = "replied"
+BOUNCED = "bounced"
+LETTER_DELIVERY = "letter_delivery"  # the template, hence the outbox kind, of a letter to its representative
 
 
 def from_the_representative(delivery: Delivery, thread: Thread) -> str:
@@ -33,11 +38,18 @@ def from_the_representative(delivery: Delivery, thread: Thread) -> str:
             values={"thread": thread, "representative": representative, "message": message,
                     "automatic": message.kind == "auto_reply"}))
     elif message.kind == "bounce":
-        queue_mail(session, context, MailSpec(
-            dedupe_key=f"letter-bounced:{message.id}", kind="letter_bounced", to=thread.citizen_email,
-            thread_id=thread.id, from_address=context.addresses.citizen_facing(thread.id),
-            from_name=context.config.service_name, values={"thread": thread, "representative": representative}))
+        tell_constituent_letter_bounced(session, context, thread, f"message:{message.id}")
     return f"{message.kind} recorded in letter {thread.id} as message {message.id}"
+
+
+def tell_constituent_letter_bounced(session: Session, context: Context, thread: Thread, key: str) -> None:
+    """The letter did not reach the representative: the constituent is told, with a copy of it (they may
+    send it by post). The failed outbox row is what `mailgate status` shows an operator."""
+    thread.state = BOUNCED
+    queue_mail(session, context, MailSpec(
+        dedupe_key=f"letter-bounced:{key}", kind="letter_bounced", to=thread.citizen_email, thread_id=thread.id,
+        from_address=context.addresses.citizen_facing(thread.id), from_name=context.config.service_name,
+        values={"thread": thread, "representative": session.get(Counterpart, thread.counterpart_id)}))
 
 
 def from_the_constituent(delivery: Delivery, thread: Thread) -> str:

@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from processors.context import Context
 from processors.letters.letter_text import address_block, closing_postcode, first_line, postcode_in
+from processors.letters.replies import LETTER_DELIVERY
 from processors.letters.representation import NoConstituency, Representing, representative_by_slug, representatives_of
 from processors.letters.routes import LETTER, NEW_LETTER, write_to_address
 from processors.mail_out import MailSpec, one_line, queue_mail
@@ -142,7 +143,7 @@ def deliver_letter(session: Session, context: Context, thread: Thread) -> None:
     thread.state, thread.confirmed_at, thread.sent_at, thread.last_activity_at = SENT, now, now, now
     letter_address = context.addresses.address(LETTER.name, thread.id)
     outbox = queue_mail(session, context, MailSpec(
-        dedupe_key=f"letter:{thread.id}", kind="letter_delivery", to=representative.email, thread_id=thread.id,
+        dedupe_key=f"letter:{thread.id}", kind=LETTER_DELIVERY, to=representative.email, thread_id=thread.id,
         from_address=letter_address, from_name=thread.citizen_name, written_by_a_person=True,
         values={"thread": thread, "letter": letter, "representative": representative}))
     session.add(ThreadMessage(thread_id=thread.id, outbox_id=outbox.id, direction="outgoing", kind="request",

@@ -162,7 +162,6 @@ def test_at_most_two_confirmation_mails_and_unconfirmed_letters_expire_after_sev
         assert (thread.state, thread.body) == ("expired", "")  # its text is not kept
 
 
-@pytest.mark.xfail(strict=True, reason="a bounce of a letter is not one of the kinds bounces.py tells anyone of")
 def test_a_bounced_letter_tells_the_constituent_with_a_copy(mps, relay):
     mps.send(letter("write@foi.test"), CONSTITUENT, ["write@foi.test"])
     mps.wait_idle()
