@@ -136,7 +136,9 @@ def test_the_demo_tells_the_whole_conversation(cli, tmp_path):
     out = cli("demo", "--home", str(tmp_path / "demo")).stdout
     for step in ("mailgate answers Jo: 'Please confirm", "the authority receives 'Freedom of Information request",
                  "[phone number]", "Jo is told: 'New response", "In-Reply-To <", "request state: successful",
-                 "still lands in request 1", "held: mail to the general address", "550 5.1.1 request 1"):
+                 "still lands in request 1", "held: mail to the general address", "550 5.1.1 request 1",
+                 "mailgate answers: 'Please confirm your letter to Alys Prydderch",
+                 "From: Ffion Jones <letter-", "Ffion is told privately: 'Reply from Alys Prydderch"):
         assert step in out, step
 
 
