@@ -149,6 +149,10 @@ class Store:
                              from_name="LETTER-CONSTITUENT-NAME"))
             if replied:
                 self.add(message(letter, 11, "incoming", "reply", "LETTER-CONTENT thanks"))
+        for state in ("expired", "bounced"):  # never reached the MP: not a letter they could answer
+            self.add(Thread(kind="letter", title="LETTER-CONTENT never delivered", state=state, counterpart_id=mp.id,
+                            citizen_name="LETTER-CONSTITUENT-NAME", citizen_email="voter@private.example",
+                            public=False))
         raw = self.add(InboundMessage(mail_from="x@y.example", rcpt_to=["nobody@archive.test"],
                                       raw=b"RAW-BYTES HELD-IN-PEN", size=21))
         self.add(HeldMessage(inbound_id=raw.id, recipient="nobody@archive.test", reason="HELD-IN-PEN"))
