@@ -14,6 +14,7 @@ a footer saying replies reach the constituent. Nothing of a letter is ever publi
 """
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -94,7 +95,7 @@ def _ask_to_confirm(delivery: Delivery, representative: Representing, postcode: 
             return f"letter {existing.id} sent again; {MAX_CONFIRMATIONS} confirmation mails already went, none more"
         thread = existing
     else:
-        name = one_line(block.splitlines()[0])[:MAX_NAME]  # a From: display name: one line, bounded
+        name = _visible(block.splitlines()[0])[:MAX_NAME]  # a From: display name: one line, bounded
         thread = Thread(kind=ThreadKindName.LETTER, title=one_line(understood.subject)[:500] or "(no subject)",
                         body=body, state=AWAITING_CONFIRMATION, public=False,
                         counterpart_id=representative.counterpart_id, citizen_name=name, citizen_email=citizen)
@@ -154,6 +155,12 @@ def deliver_letter(session: Session, context: Context, thread: Thread) -> None:
         dedupe_key=f"letter-sent:{thread.id}", kind="letter_sent", to=thread.citizen_email, thread_id=thread.id,
         from_address=context.addresses.citizen_facing(thread.id), from_name=context.config.service_name,
         values={"thread": thread, "representative": representative}))
+
+
+def _visible(text: str) -> str:
+    """One line without format characters: a right-to-left override (U+202E) in a From: name would
+    show the MP a name other than the one sent."""
+    return " ".join("".join(c for c in one_line(text) if unicodedata.category(c) != "Cf").split())
 
 
 def _answer(delivery: Delivery, kind: str, why: str, **values: object) -> str:

@@ -23,6 +23,7 @@ def test_a_huge_signature_is_cut_to_one_bounded_header_and_bounded_address_lines
     [delivered] = relay.to(MP)
     display = delivered.message["From"].addresses[0].display_name
     assert display.startswith("Jo [2J Bloggs") and len(display) <= 300 and "\x1b" not in display
+    assert "\u202e" not in display  # a right-to-left override would show the MP another name
     with Session(mps.context.engine) as session:
         [thread] = session.exec(select(Thread)).all()
         address = session.get(Letter, thread.id).postal_address.splitlines()
