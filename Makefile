@@ -13,6 +13,7 @@ run: setup
 	$(BIN)/mailgate import authorities mailgate/data/sample_authorities.csv
 	$(BIN)/mailgate import bodies mailgate/data/sample_places.geojson
 	$(BIN)/mailgate import contacts mailgate/data/sample_contacts.csv
+	$(BIN)/mailgate import representatives mailgate/data/sample_representatives.json
 	$(BIN)/mailgate serve
 
 test: test-setup check system-packages

@@ -6,6 +6,7 @@ from sqlmodel import Session
 from processors.context import Context
 from processors.foi.responses import tell_citizen_delivery_failed
 from processors.reports.bounced import TO_BODIES, report_bounced
+from processors.letters.replies import LETTER_DELIVERY, tell_constituent_letter_bounced
 from processors.threads import record_incoming
 from processors.understanding import Understood
 from store.models import InboundMessage, Outbox, Thread
@@ -26,11 +27,14 @@ def receive_bounce(session: Session, context: Context, outbox_id: int, inbound: 
     status = understood.bounce.status if understood.bounce else None
     outbox.state = OutboxState.FAILED
     outbox.last_error = f"bounced: {status or 'permanent failure'} ({understood.kind_reason})"[:5000]
-    if outbox.thread_id is None or outbox.kind not in TO_AUTHORITY + TO_BODIES:
+    if outbox.thread_id is None or outbox.kind not in TO_AUTHORITY + TO_BODIES + (LETTER_DELIVERY,):
         return f"outbox {outbox_id} ({outbox.kind}) bounced"
     thread = session.get(Thread, outbox.thread_id)
     if outbox.kind in TO_BODIES:
         return report_bounced(session, context, thread, outbox, inbound, understood, status)
     record_incoming(session, context, thread, inbound, understood, kind="bounce")
+    if outbox.kind == LETTER_DELIVERY:
+        tell_constituent_letter_bounced(session, context, thread, f"outbox:{outbox_id}")
+        return f"outbox {outbox_id} (a letter) bounced; constituent of letter {thread.id} told"
     tell_citizen_delivery_failed(session, context, thread, f"outbox:{outbox_id}", status)
     return f"outbox {outbox_id} ({outbox.kind}) bounced; citizen of thread {thread.id} told"

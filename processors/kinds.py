@@ -88,6 +88,7 @@ class KindRegistry:
 def default_kinds() -> KindRegistry:
     """The kinds this code base ships."""
     from processors.foi.kind import FOI
+    from processors.letters.kind import LETTER
     from processors.reports.kind import REPORT
 
-    return KindRegistry([FOI, REPORT])
+    return KindRegistry([FOI, REPORT, LETTER])

@@ -1,5 +1,5 @@
 """Jobs that run on a timer in `serve`: the sweeper, FOI reminders, thread ageing, expiring challenges,
-report questionnaires and expiring report drafts."""
+report questionnaires, expiring report drafts and unconfirmed letters."""
 from __future__ import annotations
 
 import logging
@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from processors.context import Context
 from processors.foi.reminders import send_reminders
+from processors.letters.expiry import expire_unconfirmed_letters
 from processors.reports.questionnaire import expire_unanswered_drafts, send_questionnaires
 from processors.sweeper import sweep
 from processors.trust.challenge import expire_challenges
@@ -43,7 +44,7 @@ def expire_unanswered_challenges(context: Context) -> int:
 
 def run_periodic_jobs(context: Context) -> None:
     for job in (sweep, send_reminders, age_threads, expire_unanswered_challenges, send_questionnaires,
-                expire_unanswered_drafts):
+                expire_unanswered_drafts, expire_unconfirmed_letters):
         try:
             job(context)
         except Exception:  # one failing job must not stop the others or the service

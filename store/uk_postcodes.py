@@ -84,14 +84,19 @@ def council_for(postcode: str, *, northern_ireland: bool = False) -> Council | N
 
 
 def constituency_for(postcode: str) -> Constituency | None:
-    """The 2024 Westminster constituency of a GB postcode. Northern Ireland postcodes are refused:
-    the data has none (a BT number would fall into a neighbouring range in Bristol)."""
+    """The 2024 Westminster constituency of a GB postcode, None for the Channel Islands and the Isle of
+    Man. Northern Ireland postcodes are refused: the data has none (a BT number would fall into a
+    neighbouring range in Bristol)."""
     written = _checked(postcode)
     if written.startswith(NORTHERN_IRELAND_AREA):
         raise NorthernIrelandPostcode(
             f"{written} is a Northern Ireland postcode: the constituency data mailgate ships covers Great "
             "Britain only (the Office for National Statistics allows Northern Ireland postcodes for "
             "statistics only), so it cannot tell which MP represents it.")
+    if _area_letters(written) not in _constituencies().areas:
+        # The Channel Islands and the Isle of Man (GY, JE, IM) elect no MP at Westminster and the file
+        # has no ranges for them: their numbers would fall into a neighbour's (Guernsey into Farnham).
+        return None
     key = _lookup(_constituencies(), written)
     if key is None:
         return None
@@ -118,12 +123,17 @@ def _checked(postcode: str) -> str:
     if written is None:
         raise PostcodeNotFound(f"I couldn't find the postcode {postcode.strip()[:20]!r}: a postcode looks like "
                                "SW1A 1AA (letters and digits, a space, then a digit and two letters).")
+    letters = _area_letters(written)
+    if not area_letters_exist(letters):
+        raise PostcodeNotFound(f"I couldn't find the postcode {written}: there is no postcode area "
+                               f"{letters!r} in the UK.")
+    return written
+
+
+def _area_letters(written: str) -> str:
     letters = re.match(r"[A-Z]+", written)
     assert letters is not None  # the shape begins with letters
-    if not area_letters_exist(letters[0]):
-        raise PostcodeNotFound(f"I couldn't find the postcode {written}: there is no postcode area "
-                               f"{letters[0]!r} in the UK.")
-    return written
+    return letters[0]
 
 
 @dataclass(frozen=True)

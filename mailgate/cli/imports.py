@@ -79,3 +79,27 @@ def import_postcodes_command(ctx: click.Context, csv_file: Path) -> None:
 
     result = _run_import(ctx, csv_file, import_postcodes)
     click.echo(f"{csv_file}: {result.rows} postcodes imported, {result.created} of them new")
+
+
+@import_group.command("representatives")
+@click.argument("json_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def import_representatives_command(ctx: click.Context, json_file: Path) -> None:
+    """Create or update representatives (MPs) from a Popolo JSON file (persons, organizations, areas, posts,
+    memberships); prints each one's write-SLUG@ address and the areas no 2024 constituency matched."""
+    from mailgate.cli.support import printable
+    from processors.letters.import_representatives import import_representatives
+    from processors.letters.routes import write_to_address
+
+    domain = context_of(ctx).config.domain
+    result = _run_import(ctx, json_file, import_representatives)
+    click.echo(f"{json_file}: {result.created} created, {result.updated} updated, {result.unchanged} unchanged")
+    for person in result.representatives:
+        seats = ", ".join(person.current_seats) or "no current seat"
+        if person.email:
+            click.echo(printable(f"{write_to_address(person.slug, domain)}  {person.name}: {seats}"))
+        else:
+            postal = f"; post: {' / '.join(person.postal_address.splitlines())}" if person.postal_address else ""
+            click.echo(printable(f"{person.slug} (does not accept email{postal})  {person.name}: {seats}"))
+    for area in result.unmatched:
+        click.echo(printable(f"unmatched area {area}"))

@@ -1,11 +1,15 @@
-"""`mailgate where POSTCODE|LAT,LON [--category C]`: which council(s) and constituency a place is in,
-and who would get each category of problem report there (processors/places/lookup.py)."""
+"""`mailgate where POSTCODE|LAT,LON [--category C]`: which council(s) and constituency a place is in, its
+MP (processors/letters/representation.py), and who would get each category of problem report there
+(processors/places/lookup.py)."""
 from __future__ import annotations
+
+from typing import Callable
 
 import click
 from sqlmodel import Session
 
 from mailgate.cli.support import context_of, printable
+from processors.context import Context
 
 
 @click.command("where")
@@ -13,7 +17,7 @@ from mailgate.cli.support import context_of, printable
 @click.option("--category", "-c", default=None, help="show only who takes this category (e.g. Potholes)")
 @click.pass_context
 def where(ctx: click.Context, place: tuple[str, ...], category: str | None) -> None:
-    """Which bodies cover a place (a postcode such as 'SW1A 0AA', or LAT,LON), its constituency, and who
+    """Which bodies cover a place (a postcode such as 'SW1A 0AA', or LAT,LON), its constituency and MP, and who
     would get each category of report there."""
     from processors.places.lookup import PlaceNotFound, categories_at, find_place, responsible_for
     from store.uk_postcodes import DATA_VERSION
@@ -38,6 +42,7 @@ def where(ctx: click.Context, place: tuple[str, ...], category: str | None) -> N
             seat = found.constituency
             welsh = f" / {seat.name_cy}" if seat.name_cy else ""
             echo("constituency", f"{seat.name}{welsh} ({seat.gss}, 2024 boundaries)")
+            _echo_members(session, seat.gss, context, echo)
         elif found.constituency_refused:
             echo("constituency", found.constituency_refused)
         for body in found.bodies:
@@ -56,3 +61,20 @@ def where(ctx: click.Context, place: tuple[str, ...], category: str | None) -> N
                 echo("category", f"{name}: " + "; ".join(f"{t.body.slug} <{', '.join(t.emails)}>" for t in takers))
         if found.postcode:
             echo("data", DATA_VERSION)
+
+
+def _echo_members(session: Session, gss: str, context: Context, echo: Callable[[str, str], None]) -> None:
+    """The constituency's current MP(s): their write-SLUG@ address, or that they do not accept email."""
+    from processors.letters.representation import representatives_in
+    from processors.letters.routes import write_to_address
+
+    members = representatives_in(session, gss, context.clock.now().date())
+    for member in members:
+        party = f" ({member.party})" if member.party else ""
+        if member.accepts_email:
+            echo("MP", f"{member.name}{party} <{write_to_address(member.slug, context.config.domain)}>")
+        else:
+            postal = f"; write to {' / '.join(member.postal_address.splitlines())}" if member.postal_address else ""
+            echo("MP", f"{member.name}{party}: does not accept email{postal}")
+    if not members:
+        echo("MP", "none imported for this constituency (`mailgate import representatives`)")

@@ -71,7 +71,7 @@ def worker(ctx: click.Context) -> None:
 @click.command()
 @click.option("--home", type=click.Path(file_okay=False, path_type=Path), help="keep the demo's data here")
 def demo(home: Path | None) -> None:
-    """Act out a whole FOI conversation by email against a real embedded service."""
+    """Act out a whole FOI conversation, then a letter to an MP, by email against a real embedded service."""
     from mailgate.runtime.demo import run_demo
 
     run_demo(home)

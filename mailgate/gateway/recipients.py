@@ -103,7 +103,8 @@ class RecipientChecker:
         thread = threads[0]
         if route.name == RouteName.CONFIRM:
             return accept(route) if thread.state == "awaiting_confirmation" else refuse(
-                f"request {thread.id} is already confirmed; there is nothing to confirm at <{route.address}>")
+                f"request {thread.id} is already confirmed, or has expired; there is nothing to confirm at "
+                f"<{route.address}>")
         closed = why_closed(thread.id, thread.title, thread.who_may_post, thread.state, thread.counterpart_domains,
                             route.name, mail_from)
         return refuse(closed) if closed else accept(route)

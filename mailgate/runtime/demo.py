@@ -1,4 +1,5 @@
-"""`mailgate demo`: the whole FOI conversation and a problem report, acted out against a real embedded service.
+"""`mailgate demo`: the whole FOI conversation, a problem report and a letter to an MP, acted out against a
+real embedded service.
 
 A newcomer sees every step a citizen and an authority take, by email only, and
 what mailgate does with each mail. Mail "sent" to the outside world is caught by
@@ -65,6 +66,7 @@ def run_demo(home: Path | None) -> None:
     try:
         thread_id = _conversation(service, catcher, settings.domain)
         _problem_report(service, catcher, settings.domain)
+        _letter(service, catcher, settings.domain)
         service.wait_archived()
         _where_to_look(service, home, thread_id)
     finally:
@@ -215,3 +217,33 @@ def _problem_report(service: BackgroundService, catcher: MailCatcher, domain: st
                         "NOT FIXED - it is back.", question["Message-ID"]), reply_address)
     with Session(service.context.engine) as session:
         show(f"report state: {session.get(Thread, thread_id).state} (reopened by the questionnaire)")
+
+
+VOTER, MP = "ffion@voter.example", "alys.prydderch@parliament.example"
+
+
+def _letter(service: BackgroundService, catcher: MailCatcher, domain: str) -> None:
+    from processors.letters.import_representatives import import_representatives
+
+    with Session(service.context.engine) as session:
+        import_representatives(session, Path(str(files("mailgate") / "data" / "sample_representatives.json")))
+        session.commit()
+    step(f"Ffion writes to her MP at write@{domain}, knowing only her postcode (in the subject)")
+    _send(service, mail(f"Ffion Jones <{VOTER}>", f"write@{domain}", "Evening buses, LL65 3LA",
+                        "Dear MP,\n\nPlease ask for the evening buses to Llangefni to come back.\n\nYours sincerely,"
+                        "\n\nFfion Jones\n3 Example Terrace\nLlangefni\nLL65 3LA"), f"write@{domain}")
+    confirmation = catcher.to(VOTER)[-1].message
+    show(f"mailgate answers: {confirmation['Subject']!r}, Reply-To {confirmation['Reply-To']}")
+    step("Ffion confirms by hitting reply")
+    _send(service, mail(f"Ffion Jones <{VOTER}>", confirmation["Reply-To"], "Re: " + confirmation["Subject"],
+                        "Yes, send it.", confirmation["Message-ID"]), confirmation["Reply-To"])
+    letter = catcher.to(MP)[-1].message
+    letter_address = letter["From"].addresses[0].addr_spec
+    show(f"the MP receives {letter['Subject']!r}\nFrom: {letter['From']}\n(with Ffion's postal address; her email "
+         "address is nowhere in it)")
+    step("The MP replies to the letter's own address")
+    _send(service, mail(f"Alys Prydderch <{MP}>", letter_address, "RE: " + letter["Subject"],
+                        "Dear Ffion,\n\nI have written to the bus company.\n\nAlys", letter["Message-ID"]),
+          letter_address)
+    forwarded = catcher.to(VOTER)[-1].message
+    show(f"Ffion is told privately: {forwarded['Subject']!r}; the letter and the reply are never published")

@@ -11,13 +11,13 @@ mailbox we answered, so the answer to it is not held back by the hourly limit pe
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Callable
 
-from sqlmodel import Session, func, select
+from sqlmodel import func, select
 
+from processors.foi.authorities import close_authorities, known_slugs
 from processors.mail_out import MailSpec
 from processors.strangers import queue_mail_to_stranger, short_title
 from processors.understanding import understand
@@ -38,23 +38,6 @@ WORDS_READ = 40
 # person gets the list again at once, an answering machine that looks like a person gets no ping-pong.
 AGAIN_AT_MOST = 3
 _WORD = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
-
-
-def close_authorities(session: Session, slug: str, limit: int = 5) -> list[Counterpart]:
-    authorities = session.exec(select(Counterpart)).all()
-    by_slug = {a.slug: a for a in authorities}
-    names = {a.name.lower(): a for a in authorities}
-    matches = difflib.get_close_matches(slug, list(by_slug), n=limit, cutoff=0.5)
-    found = [by_slug[m] for m in matches]
-    for name in difflib.get_close_matches(slug.replace("-", " "), list(names), n=limit, cutoff=0.5):
-        if names[name] not in found:
-            found.append(names[name])
-    words = set(slug.split("-")) - {"council", "of", "the", "and", "city", "borough"}
-    for authority in authorities:
-        if authority not in found and words & set(authority.slug.split("-")):
-            found.append(authority)
-    return found[:limit]
-
 
 
 def answer_unknown_authority(delivery: Delivery, slug: str, citizen: str, title: str) -> str:
@@ -106,7 +89,7 @@ def _named_authority(delivery: Delivery, words: list[str]) -> str | None:
     candidates = [w.removeprefix("foi-") for w in words]
     if not candidates:
         return None
-    known = set(delivery.session.exec(select(Counterpart.slug).where(Counterpart.slug.in_(set(candidates)))).all())
+    known = known_slugs(delivery.session, set(candidates))
     return next((c for c in candidates if c in known), None)
 
 

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, select
 
 from processors.context import Context
-from processors.foi.choose import answer_unknown_authority, close_authorities
+from processors.foi.authorities import authority_by_slug, close_authorities
+from processors.foi.choose import answer_unknown_authority
 from processors.mail_out import MailSpec, has_line_break, one_line, queue_mail
 from processors.public_view import Redactor, fill_public_fields
 from processors.strangers import queue_mail_to_stranger, refusal, short_title
@@ -36,7 +37,7 @@ def new_request_by_email(delivery: Delivery, slug: str) -> str:
         return f"mail to foi-{slug}@: {refused}"
     reply_to_theirs = f"<{understood.message_id}>" if understood.message_id else None
     title = short_title(understood.subject)
-    authority = session.exec(select(Counterpart).where(Counterpart.slug == slug)).first()
+    authority = authority_by_slug(session, slug)
     if authority is None:
         return answer_unknown_authority(delivery, slug, citizen, title)
     existing = session.exec(select(Thread).where(Thread.kind == "foi", Thread.state == AWAITING_CONFIRMATION,
@@ -75,7 +76,7 @@ def confirm_by_email(session: Session, context: Context, thread: Thread, underst
 def create_confirmed(session: Session, context: Context, *, authority_slug: str, name: str, email: str,
                      title: str, body: str) -> Thread:
     """The operator's `mailgate foi new`: a request that needs no confirmation."""
-    authority = session.exec(select(Counterpart).where(Counterpart.slug == authority_slug)).first()
+    authority = authority_by_slug(session, authority_slug)
     if authority is None:
         close = ", ".join(a.slug for a in close_authorities(session, authority_slug)) or "none"
         raise RequestError(f"no authority with slug {authority_slug!r} (close matches: {close}); "

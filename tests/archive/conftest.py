@@ -24,6 +24,7 @@ from store.models import (
     Thread,
     ThreadMessage,
 )
+from store.representatives import Letter
 
 DOMAIN = "archive.test"
 TODAY = date(2026, 3, 2)
@@ -31,6 +32,8 @@ TODAY = date(2026, 3, 2)
 PRIVATE = ("PRIVATE-BODY-TEXT", "PRIVATE-QUOTED", "PRIVATE-SUBJECT", "citizen.secret", "foi@camden.example",
            "HELD-IN-PEN", "LETTER-CONTENT", "HIDDEN-MESSAGE", "HIDDEN-THREAD", "SPAM-MESSAGE", "RAW-BYTES",
            "UNCONFIRMED-THREAD", "NOT-PUBLIC-THREAD", "WITHHELD-TEXT",
+           # a letter to a representative: its text, the constituent's name and postal address (issue 13)
+           "LETTER-CONSTITUENT-NAME", "LETTER-POSTAL-ADDRESS", "LETTER-POSTCODE",
            # in the bytes of attachments only: their public text (or nothing, for a binary file) is what may show
            "TXT-ATTACHMENT-CANARY", "CSV-ATTACHMENT-CANARY", "DSN-ATTACHMENT-CANARY", "BINARY-ATTACHMENT-CANARY",
            "camden-canary.example",
@@ -157,10 +160,17 @@ class Store:
             self.ids[title] = row.id
         for n, replied in enumerate((True, True, False)):
             letter = self.add(Thread(kind="letter", title=f"LETTER-CONTENT {n}", state="sent", counterpart_id=mp.id,
-                                     citizen_email="voter@private.example"))
-            self.add(message(letter, 10, "outgoing", "request", "LETTER-CONTENT dear MP"))
+                                     citizen_name="LETTER-CONSTITUENT-NAME", citizen_email="voter@private.example",
+                                     public=n == 2))  # letters are private; even one marked public is not shown
+            self.add(Letter(thread_id=letter.id, postcode="LETTER-POSTCODE", postal_address="LETTER-POSTAL-ADDRESS"))
+            self.add(message(letter, 10, "outgoing", "request", "LETTER-CONTENT dear MP",
+                             from_name="LETTER-CONSTITUENT-NAME"))
             if replied:
                 self.add(message(letter, 11, "incoming", "reply", "LETTER-CONTENT thanks"))
+        for state in ("expired", "bounced"):  # never reached the MP: not a letter they could answer
+            self.add(Thread(kind="letter", title="LETTER-CONTENT never delivered", state=state, counterpart_id=mp.id,
+                            citizen_name="LETTER-CONSTITUENT-NAME", citizen_email="voter@private.example",
+                            public=False))
         raw = self.add(InboundMessage(mail_from="x@y.example", rcpt_to=["nobody@archive.test"],
                                       raw=b"RAW-BYTES HELD-IN-PEN", size=21))
         self.add(HeldMessage(inbound_id=raw.id, recipient="nobody@archive.test", reason="HELD-IN-PEN"))

@@ -21,6 +21,8 @@ STRANGER_ROUTES = {
     "foi_known_authority": "foi-ambridge-parish@foi.test",
     "foi_unknown_authority": "foi-no-such-council@foi.test",
     "problem_report": "report@foi.test",
+    "letter_without_postcode": "write@foi.test",          # "which postcode are you writing from?"
+    "letter_to_unknown_person": "write-no-such-mp@foi.test",
 }
 ROUTES = pytest.mark.parametrize("route", list(STRANGER_ROUTES))
 

@@ -121,10 +121,12 @@ def test_an_installed_wheel_reads_its_own_data(tmp_path):
     assert installed.returncode == 0, installed.stderr[-2000:]
     # -P: not the working directory first; PYTHONPATH puts the installed copy before the editable one
     script = ("import store.uk_postcodes as u; print(u.__file__); print(u.council_for('SW1A 0AA').name);"
-              " print(u.constituency_for('M1 1AE').name)")
+              " print(u.constituency_for('M1 1AE').name); from importlib import resources;"
+              " print(resources.files('mailgate.data').joinpath('sample_representatives.json').is_file())")
     run = subprocess.run([sys.executable, "-P", "-c", script], capture_output=True, text=True, cwd=tmp_path,
                          env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"})
     assert run.returncode == 0, run.stderr
-    module_file, council, constituency = run.stdout.splitlines()
+    module_file, council, constituency, sample_mps = run.stdout.splitlines()
     assert module_file.startswith(str(target))
     assert (council, constituency) == ("Westminster", "Manchester Central")
+    assert sample_mps == "True"  # the demo's representatives (docs/letters.md) ship too

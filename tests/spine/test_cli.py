@@ -139,7 +139,9 @@ def test_the_demo_tells_the_whole_conversation_and_a_problem_report(cli, tmp_pat
                  "[phone number]", "Jo is told: 'New response", "In-Reply-To <", "request state: successful",
                  "still lands in request 1", "a new answer after Jo's classification reopens it",
                  "held: mail to the general address", "550 5.1.1 request 1",
-                 "Sent to:   Borchester City Council", "report state: fixed", "report state: open (reopened"):
+                 "Sent to:   Borchester City Council", "report state: fixed", "report state: open (reopened",
+                 "mailgate answers: 'Please confirm your letter to Alys Prydderch",
+                 "From: Ffion Jones <letter-", "Ffion is told privately: 'Reply from Alys Prydderch"):
         assert step in out, step
 
 

@@ -25,7 +25,9 @@ PETITIONER = "pat@citizen.example"
 def test_every_route_has_a_rule_and_every_kind_of_work_an_actor(service):
     table = service.context.addresses.routes
     assert set(table.names) == set(rules(service.context))
+    # The shared rows and the shipped kinds' own rows (the letter's write@, write-SLUG@, letter-ID-TOKEN@).
     assert set(default_kinds().routes().names) == set(SHARED_RULES) | set(default_kinds().route_rules())
+    assert set(ROUTES.names) <= set(default_kinds().routes().names)
     assert {actor.__name__ for actor in ACTORS} == {str(work) for work in Work}
 
 

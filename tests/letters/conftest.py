@@ -1,0 +1,28 @@
+"""The `mailgate` command on a real SQLite store (tests/places/conftest.py), with the sample MPs."""
+from __future__ import annotations
+
+import pytest
+
+from tests.places.conftest import SAMPLES, Mailgate, mailgate, sample  # noqa: F401  (fixtures shared)
+
+SAMPLE_REPRESENTATIVES = SAMPLES / "sample_representatives.json"
+
+
+@pytest.fixture
+def members(mailgate: Mailgate) -> Mailgate:  # noqa: F811
+    """A store with the sample representatives imported."""
+    mailgate("import", "representatives", SAMPLE_REPRESENTATIVES)
+    return mailgate
+
+
+@pytest.fixture
+def mps(service):
+    """The live service (tests/conftest.py) with the sample representatives imported."""
+    from sqlmodel import Session
+
+    from processors.letters.import_representatives import import_representatives
+
+    with Session(service.context.engine) as session:
+        import_representatives(session, SAMPLE_REPRESENTATIVES)
+        session.commit()
+    return service
