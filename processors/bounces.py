@@ -5,8 +5,8 @@ from sqlmodel import Session
 
 from processors.context import Context
 from processors.foi.responses import tell_citizen_delivery_failed
-from processors.reports.bounced import TO_BODIES, report_bounced
 from processors.letters.replies import LETTER_DELIVERY, tell_constituent_letter_bounced
+from processors.reports.bounced import TO_BODIES, report_bounced
 from processors.threads import record_incoming
 from processors.understanding import Understood
 from store.models import InboundMessage, Outbox, Thread

@@ -14,7 +14,7 @@ from processors.kinds import HoldForOperator, ThreadKind, default_kinds
 from processors.mail_out import MailSpec, queue_mail
 from processors.routing import SHARED_RULES, rules
 from processors.threads import record_incoming
-from store.addresses.routes import RoutePattern
+from store.addresses.routes import ROUTES, RoutePattern
 from store.models import Thread, ThreadMessage
 from store.queue import Work
 from tests.harness import LiveService
