@@ -24,9 +24,14 @@ class ImportError_(ValueError):
 
 @dataclass
 class ImportResult:
+    """What an import did, row by row (authorities, bodies, contacts): re-importing a file updates in place."""
+
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
 
 
 def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:

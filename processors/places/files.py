@@ -17,18 +17,6 @@ MAX_PROBLEMS_SHOWN = 200   # a file that is wrong on every line is named, not pr
 
 
 @dataclass
-class ImportCounts:
-    """What an import of bodies or contacts did, row by row: re-importing a file updates in place."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def __str__(self) -> str:
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
-
-
-@dataclass
 class Problems:
     """Every bad line or feature of one file, raised at once by `raise_if_any`."""
 

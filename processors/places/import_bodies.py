@@ -22,8 +22,8 @@ from shapely.geometry import shape
 from sqlmodel import Session, select
 
 import store.clock
-from processors.places.files import ImportCounts, Problems, check_size
-from store.authorities import EMAIL, SLUG, ImportError_
+from processors.places.files import Problems, check_size
+from store.authorities import EMAIL, SLUG, ImportError_, ImportResult
 from store.models import BodyArea, Counterpart
 
 MAX_FILE_BYTES = 25 * 2**20          # a region's councils at generalised resolution fit easily
@@ -82,9 +82,9 @@ def read_bodies(path: Path) -> list[BodyFeature]:
     return bodies
 
 
-def import_bodies(session: Session, path: Path) -> ImportCounts:
+def import_bodies(session: Session, path: Path) -> ImportResult:
     """Create or update every body of the file (nothing when any feature is bad); the caller commits."""
-    result = ImportCounts()
+    result = ImportResult()
     for body in read_bodies(path):
         now = store.clock.now()
         counterpart = session.exec(select(Counterpart).where(Counterpart.slug == body.slug)).first()

@@ -13,8 +13,8 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 import store.clock
-from processors.places.files import ImportCounts, Problems, csv_rows
-from store.authorities import EMAIL
+from processors.places.files import Problems, csv_rows
+from store.authorities import EMAIL, ImportResult
 from store.models import BodyContact, Counterpart
 
 MAX_FILE_BYTES = 8 * 2**20
@@ -59,9 +59,9 @@ def read_contacts(session: Session, path: Path) -> list[ContactRow]:
     return rows
 
 
-def import_contacts(session: Session, path: Path) -> ImportCounts:
+def import_contacts(session: Session, path: Path) -> ImportResult:
     """Create or update every contact of the file (nothing when any line is bad); the caller commits."""
-    result = ImportCounts()
+    result = ImportResult()
     existing = {(c.counterpart_id, c.category.lower()): c for c in session.exec(select(BodyContact)).all()}
     for row in read_contacts(session, path):
         contact = existing.get((row.counterpart_id, row.category.lower()))
