@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import store.clock
+from mailgate.gateway.data_spool import Spooled
 from store.sqlite_file import BUSY_TIMEOUT_MS, apply_pragmas, database_path
 from store.states import InboundState
 from store.text import clean_text
@@ -34,7 +35,7 @@ _THREAD_FACTS = ("SELECT thread.id, thread.title, thread.state, thread.who_may_p
 class Received:
     mail_from: str
     rcpt_to: list[str]
-    raw: bytes
+    raw: bytes | Spooled  # a large message stays in its spool file, and goes to the store in chunks
     peer: str  # the client's address: the peer's, or the one a trusted MTA named with XFORWARD
     helo: str = ""  # the name it greeted with (HELO/EHLO/LHLO, or XFORWARD's HELO)
 
@@ -96,10 +97,14 @@ class InboundWriter:
 
     def __init__(self, url: str):
         self.db = _Connection(url, writes=True)
-        marks = ", ".join(self.db.placeholder for _ in _INBOUND_COLUMNS)
-        self.sql = f"INSERT INTO inbound_message ({', '.join(_INBOUND_COLUMNS)}) VALUES ({marks})"
+        marks = [self.db.placeholder for _ in _INBOUND_COLUMNS]
+        self.sql = f"INSERT INTO inbound_message ({', '.join(_INBOUND_COLUMNS)}) VALUES ({', '.join(marks)})"
         if not self.db.sqlite:
             self.sql += " RETURNING id"
+        # SQLite: a spooled message's row is made with room for it, which is then filled in
+        # chunks through incremental blob I/O, in the same transaction.
+        marks[_INBOUND_COLUMNS.index("raw")] = "zeroblob(?)"
+        self.sql_room_for_raw = f"INSERT INTO inbound_message ({', '.join(_INBOUND_COLUMNS)}) VALUES ({', '.join(marks)})"
 
     def insert(self, batch: list[Received]) -> list[int]:
         """The new rows' ids, once they are committed; raises if they could not be."""
@@ -128,18 +133,34 @@ class InboundWriter:
         ids: list[int] = []
         try:
             for received in batch:  # the DBAPIs' executemany cannot give back the ids
-                cursor.execute(self.sql, (when, when, clean_text(received.mail_from),
-                                          as_json([clean_text(r) for r in received.rcpt_to]),
-                                          clean_text(received.peer), clean_text(received.helo)[:255],
-                                          received.raw, len(received.raw),
-                                          InboundState.RECEIVED, 0, ""))
+                spooled = received.raw if isinstance(received.raw, Spooled) else None
+                sql = self.sql
+                raw: bytes | Spooled | int = received.raw  # the value bound: bytes, or a zeroblob's size
+                if spooled is not None and self.db.sqlite:
+                    sql, raw = self.sql_room_for_raw, spooled.size  # zeroblob(size), filled below
+                elif spooled is not None:  # psycopg binds a value whole: one large message at a time
+                    raw = spooled.read_all()
+                cursor.execute(sql, (when, when, clean_text(received.mail_from),
+                                     as_json([clean_text(r) for r in received.rcpt_to]),
+                                     clean_text(received.peer), clean_text(received.helo)[:255],
+                                     raw, len(received.raw), InboundState.RECEIVED, 0, ""))
+                del raw  # a message read back is let go before the next row's
                 ids.append(cursor.lastrowid if self.db.sqlite else cursor.fetchone()[0])
+                if spooled is not None and self.db.sqlite:
+                    _fill_blob(connection, ids[-1], spooled)
         finally:
             cursor.close()
         return ids
 
     def close(self) -> None:
         self.db.close()
+
+
+def _fill_blob(connection: sqlite3.Connection, row_id: int, spooled: Spooled) -> None:
+    """Write a spooled message into the zeroblob made for it, one chunk in memory at a time."""
+    with connection.blobopen("inbound_message", "raw", row_id) as blob:
+        for chunk in spooled.chunks():
+            blob.write(chunk)
 
 
 def _psycopg_json() -> Callable[[Any], Any]:

@@ -3,8 +3,9 @@
 Four concurrent 24 MB messages took `serve` from 80 MB to 1.37 GB: DATA kept every line as a
 bytes object, joined them (a second copy), undid dot-stuffing with a regex (a third) and all
 sessions did so at once. Now the content is spooled to a temporary file past
-`spool_threshold`, and a large message is loaded (once) and handed to the handler by one
-session at a time.
+`spool_threshold`, and a large message is handed to the handler as that file (which the
+gateway's handler stores in chunks: tests/faults/test_large_message_memory.py), by one session
+at a time.
 
 The gateway's own servers (`start_servers`, as `serve` starts them) run on an ephemeral port in
 a thread of this process; real clients send over TCP; tracemalloc counts the bytes Python

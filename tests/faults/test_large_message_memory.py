@@ -63,7 +63,6 @@ class StoringHandler(GatewayHandler):
         return "250 OK"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: the gateway reads a spooled message back whole to store it")
 def test_a_spooled_message_goes_to_the_store_without_being_loaded(tmp_path):
     url = f"sqlite:///{tmp_path / 'mailgate.db'}"
     upgrade(url)

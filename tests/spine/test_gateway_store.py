@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlmodel import Session
 
+from mailgate.gateway.data_spool import CHUNK_BYTES, Spooled, spill
 from mailgate.gateway.dbapi_store import InboundWriter, Received, ThreadReader
 from store.db import make_engine
 from store.migrate import upgrade
@@ -44,6 +45,26 @@ def test_inbound_rows_written_by_the_gateway_read_back_through_the_orm(store_url
             assert before - timedelta(seconds=1) <= first.received_at <= datetime.now(timezone.utc)
             assert first.updated_at == first.received_at and first.last_error == ""
             assert second.mail_from == "" and second.raw == b"x"
+    finally:
+        engine.dispose()
+
+
+def test_a_spooled_message_is_stored_byte_for_byte(store_url):
+    # Larger than a chunk, not a multiple of it, with every byte value: SQLite fills it in through
+    # incremental blob I/O, PostgreSQL binds it read back whole.
+    raw = bytes(range(256)) * (3 * CHUNK_BYTES // 256) + b"end\r\n"
+    spooled = Spooled(spill(bytearray(raw)))
+    writer = InboundWriter(store_url)
+    try:
+        [inbound_id] = writer.insert([Received("clerk@council.example", ["foi@foi.test"], spooled, "10.0.0.7")])
+    finally:
+        writer.close()
+        spooled.close()
+    engine = make_engine(store_url)
+    try:
+        with Session(engine) as session:
+            stored = session.get(InboundMessage, inbound_id)
+            assert stored.raw == raw and stored.size == len(raw) and stored.mail_from == "clerk@council.example"
     finally:
         engine.dispose()
 
