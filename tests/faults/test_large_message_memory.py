@@ -15,6 +15,7 @@ import asyncio
 import base64
 import hashlib
 import random
+import socket
 import sqlite3
 import tracemalloc
 
@@ -89,6 +90,7 @@ async def _start(writer: StoreWriter) -> None:
 
 @pytest.mark.xfail(strict=True, reason="issue 10: parsing a 24 MB attachment held about 8 copies of it")
 def test_a_large_attachment_is_understood_holding_about_one_copy():
+    understand(letter_with_scan(64 * 1024)[0])  # the parsers' modules are imported once, not counted
     raw, scan = letter_with_scan(8 * MB)
     before, _ = tracemalloc.get_traced_memory()
     tracemalloc.reset_peak()
@@ -99,3 +101,48 @@ def test_a_large_attachment_is_understood_holding_about_one_copy():
     assert understood.body_text == "Please find the documents attached."
     # The decoded attachment (3/4 of the message) and little else: the message is the caller's.
     assert peak - before < len(raw), f"{(peak - before) / MB:.1f} MB held to understand {len(raw) / MB:.1f} MB"
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10: checking a large attachment for personal data held 8 copies of it")
+def test_a_reply_with_a_large_scan_is_received_stored_and_published_holding_about_one_copy(make_settings, relay):
+    from sqlmodel import Session, select
+
+    from store.models import Attachment
+    from tests.harness import LiveService, make_request
+
+    service = LiveService(make_settings(relay=relay.address, worker_threads=1)).start()
+    try:
+        thread = make_request(service)  # to Ambridge Parish Council, whose clerk replies
+        address = service.context.addresses.authority_facing(thread.id)
+        send_over_smtp(service.port, address, letter_with_scan(64 * 1024, seed=2)[0])  # imports done once
+        service.wait_idle(timeout=120)
+        raw, scan = letter_with_scan(8 * MB)
+        raw = raw.replace(b"records@borsetshire.gov.uk", b"clerk@ambridge-parish.example")
+        before, _ = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        send_over_smtp(service.port, address, raw)
+        service.wait_idle(timeout=300)
+        _, peak = tracemalloc.get_traced_memory()
+        with Session(service.context.engine) as session:
+            stored = session.exec(select(Attachment).where(Attachment.sha256 == hashlib.sha256(scan).hexdigest())).one()
+            assert stored.filename == "scan.pdf" and stored.size == len(scan) and stored.released
+    finally:
+        service.stop()
+    # In the actors, the message as loaded from the store and the decoded attachment; in the
+    # gateway, what it buffers before it spools: about 1.75 times the message, not 8 times.
+    assert peak - before < 2 * len(raw), f"{(peak - before) / MB:.1f} MB held for a {len(raw) / MB:.1f} MB reply"
+
+
+def send_over_smtp(port: int, rcpt: str, raw: bytes) -> None:
+    """The message as it is (no dot-stuffing needed: no line starts with a dot), and its 250."""
+    with socket.create_connection(("127.0.0.1", port), timeout=120) as sock:
+        sock.recv(1000)
+        sock.sendall(f"EHLO clerk.example\r\nMAIL FROM:<clerk@ambridge-parish.example>\r\nRCPT TO:<{rcpt}>\r\n"
+                     "DATA\r\n".encode())
+        answers = b""
+        while b"354" not in answers:
+            answers += sock.recv(1000)
+        sock.sendall(raw + b".\r\nQUIT\r\n")
+        while chunk := sock.recv(1000):
+            answers += chunk
+    assert b"\r\n250 2.0.0 Ok: stored as" in answers, answers
