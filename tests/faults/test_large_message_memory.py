@@ -88,7 +88,6 @@ async def _start(writer: StoreWriter) -> None:
     writer.start()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: parsing a 24 MB attachment held about 8 copies of it")
 def test_a_large_attachment_is_understood_holding_about_one_copy():
     understand(letter_with_scan(64 * 1024)[0])  # the parsers' modules are imported once, not counted
     raw, scan = letter_with_scan(8 * MB)
@@ -114,7 +113,9 @@ def test_a_reply_with_a_large_scan_is_received_stored_and_published_holding_abou
     try:
         thread = make_request(service)  # to Ambridge Parish Council, whose clerk replies
         address = service.context.addresses.authority_facing(thread.id)
-        send_over_smtp(service.port, address, letter_with_scan(64 * 1024, seed=2)[0])  # imports done once
+        first_page = letter_with_scan(64 * 1024, seed=2)[0].replace(b"Please find the documents attached.",
+                                                                     b"The first page, to begin with.")
+        send_over_smtp(service.port, address, first_page)  # the parsers' modules imported once, not counted
         service.wait_idle(timeout=120)
         raw, scan = letter_with_scan(8 * MB)
         raw = raw.replace(b"records@borsetshire.gov.uk", b"clerk@ambridge-parish.example")
