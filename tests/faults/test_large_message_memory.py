@@ -102,7 +102,6 @@ def test_a_large_attachment_is_understood_holding_about_one_copy():
     assert peak - before < len(raw), f"{(peak - before) / MB:.1f} MB held to understand {len(raw) / MB:.1f} MB"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: checking a large attachment for personal data held 8 copies of it")
 def test_a_reply_with_a_large_scan_is_received_stored_and_published_holding_about_one_copy(make_settings, relay):
     from sqlmodel import Session, select
 
@@ -129,8 +128,9 @@ def test_a_reply_with_a_large_scan_is_received_stored_and_published_holding_abou
             assert stored.filename == "scan.pdf" and stored.size == len(scan) and stored.released
     finally:
         service.stop()
-    # In the actors, the message as loaded from the store and the decoded attachment; in the
-    # gateway, what it buffers before it spools: about 1.75 times the message, not 8 times.
+    # In the actors, the message as loaded from the store and the decoded attachment (1.75 times
+    # the message), and a window of the check for personal data; in the gateway, what it buffers
+    # before it spools (not at the same time): not 7 times the message, as it was.
     assert peak - before < 2 * len(raw), f"{(peak - before) / MB:.1f} MB held for a {len(raw) / MB:.1f} MB reply"
 
 
@@ -143,7 +143,8 @@ def send_over_smtp(port: int, rcpt: str, raw: bytes) -> None:
         answers = b""
         while b"354" not in answers:
             answers += sock.recv(1000)
-        sock.sendall(raw + b".\r\nQUIT\r\n")
+        sock.sendall(raw)  # not raw + the end: that would be a copy of the message, here in the test
+        sock.sendall(b".\r\nQUIT\r\n")
         while chunk := sock.recv(1000):
             answers += chunk
     assert b"\r\n250 2.0.0 Ok: stored as" in answers, answers
