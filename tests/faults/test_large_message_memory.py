@@ -44,11 +44,11 @@ def letter_with_scan(size: int, seed: int = 1) -> tuple[bytes, bytes]:
     as bench/large_data.py sends it."""
     scan = random.Random(seed).randbytes(size * 3 // 4)
     encoded = base64.encodebytes(scan).replace(b"\n", b"\r\n")
-    head = ("From: Records Officer <records@borsetshire.gov.uk>\r\nTo: foi@foi.test\r\n"
-            "Subject: Re: Road maintenance budget\r\nMIME-Version: 1.0\r\n"
-            "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"
-            "Please find the documents attached.\r\n--b\r\nContent-Type: application/pdf; name=\"scan.pdf\"\r\n"
-            "Content-Transfer-Encoding: base64\r\n\r\n").encode()
+    head = (b"From: Records Officer <records@borsetshire.gov.uk>\r\nTo: foi@foi.test\r\n"
+            b"Subject: Re: Road maintenance budget\r\nMIME-Version: 1.0\r\n"
+            b"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"
+            b"Please find the documents attached.\r\n--b\r\nContent-Type: application/pdf; name=\"scan.pdf\"\r\n"
+            b"Content-Transfer-Encoding: base64\r\n\r\n")
     return head + encoded + b"--b--\r\n", scan
 
 
