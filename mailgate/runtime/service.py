@@ -27,6 +27,7 @@ from mailgate.runtime.settings import Settings
 from processors.broker import make_broker, queue_on
 from processors.context import Context, build_context, configure
 from processors.kinds import KindRegistry, default_kinds
+from store.allocator import return_large_blocks
 from store.clock import Clock, install, now
 from store.db import make_engine
 from store.migrate import upgrade_to_head
@@ -77,6 +78,7 @@ class Service:
         # connections over them. (One shared socket would not: asyncio accepts up to 100
         # connections per wake-up, so one process would take a whole burst.)
         self.sockets = open_sockets(settings, listen=not several)
+        return_large_blocks()  # the actors' buffers for a large message go back once it is processed
         upgrade_to_head(settings.sqlalchemy_url)
         install(self.clock)  # the store's own timestamps follow the same clock
         if not settings.broker_url:
