@@ -104,3 +104,32 @@ def test_a_failed_batch_raises_and_the_next_one_gets_a_fresh_connection(tmp_path
         assert writer.insert([Received("a@b.example", ["foi@foi.test"], b"x", "127.0.0.1")]) == [1]
     finally:
         writer.close()
+
+
+@pytest.mark.postgres_redis
+@pytest.mark.xfail(strict=True, reason="issue 10: on PostgreSQL the gateway reads a spooled message back whole")
+def test_a_spooled_message_goes_to_postgresql_in_chunks(postgres_url):
+    import tracemalloc
+
+    url = postgres_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    upgrade(url)
+    raw = b"Subject: scan\r\n\r\n" + b"A" * 76 * 100_000 + b"\r\n"  # 7.6 MB
+    spooled = Spooled(spill(bytearray(raw)))
+    writer = InboundWriter(url)
+    tracemalloc.start()
+    try:
+        before, _ = tracemalloc.get_traced_memory()
+        [inbound_id] = writer.insert([Received("clerk@council.example", ["foi@foi.test"], spooled, "10.0.0.7")])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        writer.close()
+        spooled.close()
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            assert session.get(InboundMessage, inbound_id).raw == raw
+    finally:
+        engine.dispose()
+    # A chunk and its hexadecimal text at a time, not the message.
+    assert peak - before < 8 * CHUNK_BYTES, f"{(peak - before) / 2**20:.1f} MB held to store {len(raw) / 2**20:.1f} MB"
