@@ -4,8 +4,7 @@ Four concurrent 24 MB messages took `serve` from 80 MB to 1.37 GB when each sess
 content in memory, several copies over. A gateway has one `DataSpool`, shared by all its
 sessions (one event loop): a message past `threshold` bytes goes on to a temporary file
 (in $TMPDIR, unlinked at once, so nothing is left behind by a crash) and takes its `turn`
-to be stored, straight from the file in chunks (`Spooled`): the gateway never holds it whole
-(on PostgreSQL it is read back in one piece, one large message at a time).
+to be stored, straight from the file in chunks (`Spooled`): the gateway never holds it whole.
 """
 from __future__ import annotations
 
@@ -49,8 +48,8 @@ def discard(file: BinaryIO) -> None:
 
 class Spooled:
     """A message spooled to a temporary file, handed to the store as it is: its size, and its
-    bytes in chunks (`chunks`), so that storing it never holds it in memory; or, for a store
-    that cannot take a value in pieces, whole (`read_all`). Closing it removes the file."""
+    bytes in chunks, so that storing it never holds it in memory (SQLite: incremental blob I/O;
+    PostgreSQL: COPY). Closing it removes the file."""
 
     def __init__(self, file: BinaryIO):
         file.flush()  # may fail like a write (a full disk): the caller answers 451
@@ -66,14 +65,6 @@ class Spooled:
             if not chunk:  # a regular file reads whole; anything else is a fault
                 raise OSError(f"read {offset} of {self.size} spooled bytes")
             yield chunk
-
-    def read_all(self) -> bytes:
-        """The whole content as one bytes object: one allocation of exactly its size
-        (`file.read()` would gather chunks and join them)."""
-        content = os.pread(self.file.fileno(), self.size, 0)
-        if len(content) != self.size:
-            raise OSError(f"read {len(content)} of {self.size} spooled bytes")
-        return content
 
     def close(self) -> None:
         discard(self.file)

@@ -10,9 +10,11 @@ Each object holds one connection and is used from one thread at a time.
 """
 from __future__ import annotations
 
+import binascii
 import json
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Callable
 
 import store.clock
@@ -133,20 +135,21 @@ class InboundWriter:
         ids: list[int] = []
         try:
             for received in batch:  # the DBAPIs' executemany cannot give back the ids
+                mail_from, peer = clean_text(received.mail_from), clean_text(received.peer)
+                rcpt_to, helo = [clean_text(r) for r in received.rcpt_to], clean_text(received.helo)[:255]
                 spooled = received.raw if isinstance(received.raw, Spooled) else None
+                if spooled is not None and not self.db.sqlite:  # psycopg binds a value whole: COPY it in
+                    ids.append(_copy_spooled(cursor, (when, when, mail_from, json.dumps(rcpt_to), peer, helo, spooled,
+                                                      spooled.size, InboundState.RECEIVED, 0, ""), spooled))
+                    continue
                 sql = self.sql
                 raw: bytes | Spooled | int = received.raw  # the value bound: bytes, or a zeroblob's size
-                if spooled is not None and self.db.sqlite:
+                if spooled is not None:
                     sql, raw = self.sql_room_for_raw, spooled.size  # zeroblob(size), filled below
-                elif spooled is not None:  # psycopg binds a value whole: one large message at a time
-                    raw = spooled.read_all()
-                cursor.execute(sql, (when, when, clean_text(received.mail_from),
-                                     as_json([clean_text(r) for r in received.rcpt_to]),
-                                     clean_text(received.peer), clean_text(received.helo)[:255],
-                                     raw, len(received.raw), InboundState.RECEIVED, 0, ""))
-                del raw  # a message read back is let go before the next row's
+                cursor.execute(sql, (when, when, mail_from, as_json(rcpt_to), peer, helo, raw, len(received.raw),
+                                     InboundState.RECEIVED, 0, ""))
                 ids.append(cursor.lastrowid if self.db.sqlite else cursor.fetchone()[0])
-                if spooled is not None and self.db.sqlite:
+                if spooled is not None:
                     _fill_blob(connection, ids[-1], spooled)
         finally:
             cursor.close()
@@ -161,6 +164,28 @@ def _fill_blob(connection: sqlite3.Connection, row_id: int, spooled: Spooled) ->
     with connection.blobopen("inbound_message", "raw", row_id) as blob:
         for chunk in spooled.chunks():
             blob.write(chunk)
+
+
+def _copy_spooled(cursor: Any, values: tuple[Any, ...], spooled: Spooled) -> int:
+    """PostgreSQL: one row by COPY (text format), its raw bytes written as hexadecimal a chunk
+    at a time; the id is taken from the sequence first, as COPY cannot return it."""
+    cursor.execute("SELECT nextval(pg_get_serial_sequence('inbound_message', 'id'))")
+    row_id: int = cursor.fetchone()[0]
+    at = _INBOUND_COLUMNS.index("raw")
+    before = "\t".join(_copy_field(value) for value in (row_id, *values[:at]))
+    after = "\t".join(_copy_field(value) for value in values[at + 1:])
+    with cursor.copy(f"COPY inbound_message (id, {', '.join(_INBOUND_COLUMNS)}) FROM STDIN") as copy:
+        copy.write(before.encode() + b"\t\\\\x")  # bytea's hex form, its backslash escaped for COPY
+        for chunk in spooled.chunks():
+            copy.write(binascii.hexlify(chunk))
+        copy.write(b"\t" + after.encode() + b"\n")
+    return row_id
+
+
+def _copy_field(value: Any) -> str:
+    """A value as COPY's text format reads it: backslash, tab and line ends escaped."""
+    text = value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _psycopg_json() -> Callable[[Any], Any]:
