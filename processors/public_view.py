@@ -1,7 +1,9 @@
 """The redacted public form of a thread message and its attachments (invariant 2)."""
 from __future__ import annotations
 
+import codecs
 import re
+from typing import Iterator
 
 from sqlmodel import Session, or_, select
 
@@ -12,6 +14,9 @@ from processors.understanding.redact import PHONE_PATTERNS
 from store.blobs import get_blob
 from store.content_types import is_text_like
 from store.models import Attachment, CensorRule, Thread, ThreadMessage
+
+SCAN_BYTES = 64 * 1024  # how much of a file is read as text at a time, looking for personal data
+SCAN_OVERLAP = 16 * 1024  # characters each window repeats of the one before it
 
 
 def censor_rules(session: Session, thread: Thread) -> list[Rule]:
@@ -48,19 +53,43 @@ class Redactor:
                            phone_patterns=self.phone_patterns)
 
     def file_needs_review(self, data: bytes, extracted_text: str) -> bool:
-        return any(_rule_hits(rule, candidate) for rule in self.file_rules for candidate in (data, extracted_text or ""))
+        return rules_hit_file(self.file_rules, data, extracted_text)
 
 
-def _rule_hits(rule: Rule, data_or_text) -> bool:
-    """Does this one rule match the text, or the bytes read as UTF-8 or UTF-16 (Office, PDF)?"""
-    text = data_or_text.decode("utf-8", "replace") if isinstance(data_or_text, bytes) else data_or_text
-    if isinstance(data_or_text, bytes) and b"\x00" in data_or_text:
-        text += data_or_text.decode("utf-16-le", "ignore")
+def rules_hit_file(rules: list[Rule], data: bytes, extracted_text: str) -> bool:
+    """Does a rule match the file's text, or its bytes read as UTF-8 or UTF-16 (Office, PDF)?"""
+    patterns = [pattern for pattern in map(_compiled, rules) if pattern is not None]
+    return any(pattern.search(text) for text in _readings(data, extracted_text or "") for pattern in patterns)
+
+
+def _compiled(rule: Rule) -> re.Pattern[str] | None:
     try:
-        pattern = re.compile(rule.pattern if rule.is_regex else re.escape(rule.pattern), re.I)
+        return re.compile(rule.pattern if rule.is_regex else re.escape(rule.pattern), re.I)
     except re.error:
-        return False
-    return bool(pattern.search(text))
+        return None
+
+
+def _readings(data: bytes, extracted_text: str) -> Iterator[str]:
+    """The file's bytes read as UTF-8 and, if they hold NULs, as UTF-16, then its extracted text.
+
+    The bytes are read SCAN_BYTES at a time (reading a 24 MB scan whole, once per rule, held
+    about 200 MB: one character in it takes up to 4 bytes); each window starts with the last
+    SCAN_OVERLAP characters of the one before, so a match across two is seen whole, up to that
+    length (no name, address or operator's rule comes near it). A window's start may read as the
+    start of a text, to a rule anchored there: that can only hold a file back, never release one.
+    """
+    view = memoryview(data)
+    for encoding, errors in (("utf-8", "replace"), ("utf-16-le", "ignore")):
+        if encoding == "utf-16-le" and b"\x00" not in data:
+            continue
+        decoder = codecs.getincrementaldecoder(encoding)(errors)
+        overlap = ""
+        for offset in range(0, len(data), SCAN_BYTES):
+            text = overlap + decoder.decode(view[offset:offset + SCAN_BYTES], offset + SCAN_BYTES >= len(data))
+            yield text
+            overlap = text[-SCAN_OVERLAP:]
+            del text  # before the next window is read, not after
+    yield extracted_text
 
 
 def fill_public_fields(message: ThreadMessage, redact: Redactor) -> None:
@@ -75,8 +104,12 @@ def fill_public_attachment(attachment: Attachment, data: bytes, redact: Redactor
     # A binary file can't be redacted in place: if a rule hits inside it, it waits for an operator. A text
     # file is published as its public text (web_archive/build.py), yet one naming the citizen waits too;
     # one whose text could not be read has no redacted form to publish.
-    unreadable = is_text_like(attachment.content_type) and bool(data.strip()) and not attachment.text
+    unreadable = is_text_like(attachment.content_type) and not _blank(data) and not attachment.text
     attachment.released = not unreadable and not redact.file_needs_review(data, attachment.text)
+
+
+def _blank(data: bytes) -> bool:
+    return not data or data.isspace()  # not data.strip(): that copies the whole file
 
 
 def refresh_thread(session: Session, context: Context, thread: Thread) -> int:

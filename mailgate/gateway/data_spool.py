@@ -4,7 +4,7 @@ Four concurrent 24 MB messages took `serve` from 80 MB to 1.37 GB when each sess
 content in memory, several copies over. A gateway has one `DataSpool`, shared by all its
 sessions (one event loop): a message past `threshold` bytes goes on to a temporary file
 (in $TMPDIR, unlinked at once, so nothing is left behind by a crash) and takes its `turn`
-to be read back, in one piece, and stored: one large message in memory at a time.
+to be stored, straight from the file in chunks (`Spooled`): the gateway never holds it whole.
 """
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import asyncio
 import os
 import tempfile
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 DEFAULT_THRESHOLD = 1024 * 1024
+CHUNK_BYTES = 256 * 1024  # what storing a spooled message holds of it at a time
 
 
 @dataclass(frozen=True)
@@ -45,17 +46,25 @@ def discard(file: BinaryIO) -> None:
         pass
 
 
-def read_back(file: BinaryIO) -> bytes:
-    """The whole file as one bytes object, and the file closed (and so gone).
+class Spooled:
+    """A message spooled to a temporary file, handed to the store as it is: its size, and its
+    bytes in chunks, so that storing it never holds it in memory (SQLite: incremental blob I/O;
+    PostgreSQL: COPY). Closing it removes the file."""
 
-    One allocation of exactly its size: `file.read()` would gather chunks and join them.
-    """
-    try:
-        file.flush()
-        size = file.tell()  # written front to back: the end is the size
-        content = os.pread(file.fileno(), size, 0)
-        if len(content) != size:  # a regular file reads whole; anything else is a fault
-            raise OSError(f"read {len(content)} of {size} spooled bytes")
-        return content
-    finally:
-        file.close()
+    def __init__(self, file: BinaryIO):
+        file.flush()  # may fail like a write (a full disk): the caller answers 451
+        self.file = file
+        self.size = file.tell()  # written front to back: the end is the size
+
+    def __len__(self) -> int:
+        return self.size
+
+    def chunks(self, size: int = CHUNK_BYTES) -> Iterator[bytes]:
+        for offset in range(0, self.size, size):
+            chunk = os.pread(self.file.fileno(), min(size, self.size - offset), offset)
+            if not chunk:  # a regular file reads whole; anything else is a fault
+                raise OSError(f"read {offset} of {self.size} spooled bytes")
+            yield chunk
+
+    def close(self) -> None:
+        discard(self.file)

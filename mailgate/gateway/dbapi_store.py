@@ -10,12 +10,15 @@ Each object holds one connection and is used from one thread at a time.
 """
 from __future__ import annotations
 
+import binascii
 import json
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Callable
 
 import store.clock
+from mailgate.gateway.data_spool import Spooled
 from store.sqlite_file import BUSY_TIMEOUT_MS, apply_pragmas, database_path
 from store.states import InboundState
 from store.text import clean_text
@@ -34,7 +37,7 @@ _THREAD_FACTS = ("SELECT thread.id, thread.title, thread.state, thread.who_may_p
 class Received:
     mail_from: str
     rcpt_to: list[str]
-    raw: bytes
+    raw: bytes | Spooled  # a large message stays in its spool file, and goes to the store in chunks
     peer: str  # the client's address: the peer's, or the one a trusted MTA named with XFORWARD
     helo: str = ""  # the name it greeted with (HELO/EHLO/LHLO, or XFORWARD's HELO)
 
@@ -96,10 +99,14 @@ class InboundWriter:
 
     def __init__(self, url: str):
         self.db = _Connection(url, writes=True)
-        marks = ", ".join(self.db.placeholder for _ in _INBOUND_COLUMNS)
-        self.sql = f"INSERT INTO inbound_message ({', '.join(_INBOUND_COLUMNS)}) VALUES ({marks})"
+        marks = [self.db.placeholder for _ in _INBOUND_COLUMNS]
+        self.sql = f"INSERT INTO inbound_message ({', '.join(_INBOUND_COLUMNS)}) VALUES ({', '.join(marks)})"
         if not self.db.sqlite:
             self.sql += " RETURNING id"
+        # SQLite: a spooled message's row is made with room for it, which is then filled in
+        # chunks through incremental blob I/O, in the same transaction.
+        marks[_INBOUND_COLUMNS.index("raw")] = "zeroblob(?)"
+        self.sql_room_for_raw = f"INSERT INTO inbound_message ({', '.join(_INBOUND_COLUMNS)}) VALUES ({', '.join(marks)})"
 
     def insert(self, batch: list[Received]) -> list[int]:
         """The new rows' ids, once they are committed; raises if they could not be."""
@@ -128,18 +135,57 @@ class InboundWriter:
         ids: list[int] = []
         try:
             for received in batch:  # the DBAPIs' executemany cannot give back the ids
-                cursor.execute(self.sql, (when, when, clean_text(received.mail_from),
-                                          as_json([clean_text(r) for r in received.rcpt_to]),
-                                          clean_text(received.peer), clean_text(received.helo)[:255],
-                                          received.raw, len(received.raw),
-                                          InboundState.RECEIVED, 0, ""))
+                mail_from, peer = clean_text(received.mail_from), clean_text(received.peer)
+                rcpt_to, helo = [clean_text(r) for r in received.rcpt_to], clean_text(received.helo)[:255]
+                spooled = received.raw if isinstance(received.raw, Spooled) else None
+                if spooled is not None and not self.db.sqlite:  # psycopg binds a value whole: COPY it in
+                    ids.append(_copy_spooled(cursor, (when, when, mail_from, json.dumps(rcpt_to), peer, helo, spooled,
+                                                      spooled.size, InboundState.RECEIVED, 0, ""), spooled))
+                    continue
+                sql = self.sql
+                raw: bytes | Spooled | int = received.raw  # the value bound: bytes, or a zeroblob's size
+                if spooled is not None:
+                    sql, raw = self.sql_room_for_raw, spooled.size  # zeroblob(size), filled below
+                cursor.execute(sql, (when, when, mail_from, as_json(rcpt_to), peer, helo, raw, len(received.raw),
+                                     InboundState.RECEIVED, 0, ""))
                 ids.append(cursor.lastrowid if self.db.sqlite else cursor.fetchone()[0])
+                if spooled is not None:
+                    _fill_blob(connection, ids[-1], spooled)
         finally:
             cursor.close()
         return ids
 
     def close(self) -> None:
         self.db.close()
+
+
+def _fill_blob(connection: sqlite3.Connection, row_id: int, spooled: Spooled) -> None:
+    """Write a spooled message into the zeroblob made for it, one chunk in memory at a time."""
+    with connection.blobopen("inbound_message", "raw", row_id) as blob:
+        for chunk in spooled.chunks():
+            blob.write(chunk)
+
+
+def _copy_spooled(cursor: Any, values: tuple[Any, ...], spooled: Spooled) -> int:
+    """PostgreSQL: one row by COPY (text format), its raw bytes written as hexadecimal a chunk
+    at a time; the id is taken from the sequence first, as COPY cannot return it."""
+    cursor.execute("SELECT nextval(pg_get_serial_sequence('inbound_message', 'id'))")
+    row_id: int = cursor.fetchone()[0]
+    at = _INBOUND_COLUMNS.index("raw")
+    before = "\t".join(_copy_field(value) for value in (row_id, *values[:at]))
+    after = "\t".join(_copy_field(value) for value in values[at + 1:])
+    with cursor.copy(f"COPY inbound_message (id, {', '.join(_INBOUND_COLUMNS)}) FROM STDIN") as copy:
+        copy.write(before.encode() + b"\t\\\\x")  # bytea's hex form, its backslash escaped for COPY
+        for chunk in spooled.chunks():
+            copy.write(binascii.hexlify(chunk))
+        copy.write(b"\t" + after.encode() + b"\n")
+    return row_id
+
+
+def _copy_field(value: Any) -> str:
+    """A value as COPY's text format reads it: backslash, tab and line ends escaped."""
+    text = value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _psycopg_json() -> Callable[[Any], Any]:

@@ -15,7 +15,8 @@ in pieces no longer than the reader's buffer however long a line is, and:
   past a server that reads the end differently (the lone dot is unstuffed to an empty line);
 - removes the leading dot of every line (§4.5.2), whatever ends it;
 - spools the content to a temporary file past the gateway's threshold, and hands large
-  messages to the handler one at a time (mailgate/gateway/data_spool.py).
+  messages to the handler one at a time, as that file (a `Spooled`, not bytes: the handler
+  stores it in chunks; mailgate/gateway/data_spool.py).
 
 tests/spine/test_quick_data.py checks it against aiosmtpd's own DATA byte for byte where they
 agree on purpose; tests/faults/test_data_lines.py and test_large_data.py pin where not.
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from aiosmtpd.smtp import MISSING, syntax
 
-from mailgate.gateway.data_spool import DataSpool, discard, read_back, spill
+from mailgate.gateway.data_spool import DataSpool, Spooled, discard, spill
 
 if TYPE_CHECKING:  # a mixin for SMTP: the type checker reads it as one
     from aiosmtpd.smtp import SMTP as _SMTP
@@ -77,22 +78,26 @@ class QuickData(_SMTP):
         if isinstance(content, bytes):
             status = await self._hand_over(content)
         else:
-            async with self.spool.turn:  # one large message in memory at a time
+            async with self.spool.turn:  # one large message stored at a time
                 try:
-                    loaded = read_back(content)
+                    spooled = Spooled(content)
                 except OSError as exc:
-                    log.warning("could not read back spooled DATA: %s", exc)
+                    discard(content)
+                    log.warning("could not spool DATA: %s", exc)
                     status = CANNOT_SPOOL
                     self._set_post_data_state()  # type: ignore[no-untyped-call]
                 else:
-                    status = await self._hand_over(loaded)
-                    del loaded  # before the next session's turn, not when this one ends
+                    try:
+                        status = await self._hand_over(spooled)
+                    finally:
+                        spooled.close()  # the handler is done with it: the file goes now
         await self.push(status)
 
-    async def _hand_over(self, content: bytes) -> str:
+    async def _hand_over(self, content: bytes | Spooled) -> str:
         """The handler's DATA reply; the envelope (and its content) is let go before returning."""
         assert self.envelope is not None
-        self.envelope.content = self.envelope.original_content = content
+        # aiosmtpd declares bytes; a spooled message is handed over as its file (the module says why)
+        self.envelope.content = self.envelope.original_content = content  # type: ignore[assignment]
         status = await self._call_handler_hook("DATA") if "DATA" in self._handle_hooks else MISSING
         self._set_post_data_state()  # type: ignore[no-untyped-call]
         return "250 OK" if status is MISSING else str(status)

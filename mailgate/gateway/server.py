@@ -35,6 +35,7 @@ from mailgate.gateway.recipients import RecipientChecker
 from mailgate.gateway.xforward import Networks, networks
 from store.addresses.book import AddressBook
 from store.addresses.routes import RouteTable
+from store.allocator import return_large_blocks
 from store.hostport import parse_host_port
 from store.outage import Outage
 from store.queue import Queue
@@ -249,6 +250,7 @@ class Gateway:
     async def start(self, sockets: dict[str, socket.socket]) -> None:
         sys.setswitchinterval(SWITCH_INTERVAL)
         raise_open_file_limit()
+        return_large_blocks()  # a large message's buffers go back to the system once stored
         asyncio.get_running_loop().set_exception_handler(AcceptFailures(log).handle)
         self.writer.start()
         self.servers = await start_servers(self.config, self.handler, sockets)

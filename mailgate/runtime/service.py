@@ -30,6 +30,7 @@ from mailgate.runtime.web_listener import WebListener
 from processors.broker import make_broker, queue_on
 from processors.context import Context, build_context, configure
 from processors.kinds import KindRegistry, default_kinds
+from store.allocator import return_large_blocks
 from store.clock import Clock, install, now
 from store.db import make_engine
 from store.migrate import upgrade_to_head
@@ -89,6 +90,7 @@ class Service:
             if not settings.site_url:  # MAILGATE_HTTP on port 0: the mails link to the port it got
                 settings = self.settings = settings.model_copy(update={"site_url": self.archive_url})
         log_levels = levels(settings.log_level, settings.log_traffic)
+        return_large_blocks()  # the actors' buffers for a large message go back once it is processed
         upgrade_to_head(settings.sqlalchemy_url)
         install(self.clock)  # the store's own timestamps follow the same clock
         if not settings.broker_url:

@@ -152,7 +152,8 @@ class AttachmentReader:
             self._read_msg(info, depth)
         elif ctype == "message/rfc822":
             from .mime_parse import parse_bytes
-            self._read_embedded_message(parse_bytes(data), depth, None, existing=info)
+            self._read_embedded_message(parse_bytes(data, self.budget.limits.detach_base64_bytes), depth, None,
+                                        existing=info)
         else:
             text, text_note = extract_text(data, ctype, self.budget, charset)
             info.text = text

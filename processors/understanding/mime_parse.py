@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import binascii
-import email
 import email.errors
-import email.policy
+import email.utils
 import quopri
 import re
 from dataclasses import dataclass, field
@@ -13,16 +12,18 @@ from email.message import Message
 from .budget import Budget
 from .charsets import decode_bytes, header_str, raw_bytes
 from .html_text import html_to_text
+from .lean_parse import DETACH_BYTES, detached_body, parse_lean
 
 
-def parse_bytes(raw: bytes) -> Message:
-    """The forgiving stdlib parser (compat32 keeps going where stricter policies give up)."""
+def parse_bytes(raw: bytes, detach_bytes: int = DETACH_BYTES) -> Message:
+    """The forgiving stdlib parser (compat32 keeps going where stricter policies give up), fed so
+    that base64 runs of `detach_bytes` or more are held once, in `raw` (lean_parse.py)."""
     if raw.startswith(b"From ") and b"\n" in raw[:1000]:
         # an mbox "From " envelope line in front of the headers
         first, _, rest = raw.partition(b"\n")
         if b":" not in first.split(b" ")[0]:
             raw = rest
-    return email.message_from_bytes(raw, policy=email.policy.compat32)
+    return parse_lean(raw, detach_bytes)
 
 
 @dataclass
@@ -60,7 +61,7 @@ def _is_html_stub(text: str) -> bool:
 _NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/=\s]")
 
 
-def _b64decode(data: bytes, notes: list[str]) -> bytes:
+def _b64decode(data: bytes | memoryview, notes: list[str]) -> bytes:
     # a2b_base64 skips line breaks itself: a clean part (nearly all) is decoded without a
     # cleaned copy, which for a large attachment was two more copies of it alive at once.
     stray = _NOT_BASE64.search(data) is not None
@@ -80,7 +81,7 @@ def _b64decode(data: bytes, notes: list[str]) -> bytes:
         return binascii.a2b_base64(body + b"=" * (-len(body) % 4))
     except (binascii.Error, ValueError):
         notes.append("base64 could not be decoded, kept as is")
-        return data
+        return bytes(data)
 
 
 _UU_BEGIN = re.compile(rb"^begin(?:-base64)? [0-7]{3,4} (.+?)\r?$", re.M)
@@ -127,7 +128,7 @@ def payload_bytes(part: Message, notes: list[str]) -> bytes:
         raw = raw_bytes(payload)
     cte = str(part.get("content-transfer-encoding", "") or "").strip().lower()
     if "base64" in cte:
-        return _b64decode(raw, notes)
+        return _b64decode(detached_body(part, raw), notes)
     if "quoted-printable" in cte or cte == "qp":
         try:
             return quopri.decodestring(raw)

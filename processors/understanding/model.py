@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .lean_parse import DETACH_BYTES
+
 
 @dataclass
 class Limits:
@@ -15,6 +17,7 @@ class Limits:
     max_compression_ratio: float = 100.0
     max_seconds: float = 10.0  # wall clock budget for one message incl. text extraction
     max_extracted_text_chars: int = 2_000_000
+    detach_base64_bytes: int = DETACH_BYTES  # base64 runs this long are decoded from the message's own bytes
 
 
 @dataclass

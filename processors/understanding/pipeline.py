@@ -42,12 +42,12 @@ def _understand(raw: bytes, envelope_from: str | None, limits: Limits, spam_thre
     if not isinstance(raw, (bytes, bytearray, memoryview)):
         raw = str(raw).encode("utf-8", "surrogateescape")
     raw = bytes(raw)
-    if not raw.strip():
+    if not raw or raw.isspace():  # not raw.strip(): that is a copy of the whole message
         out.parse_failed = True
         out.notes.append("empty message")
         return
     budget = Budget(limits)
-    msg = parse_bytes(raw)
+    msg = parse_bytes(raw, limits.detach_base64_bytes)
     _read_headers(msg, out, budget.notes)
     walked = Walked()
     try:
