@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.places.conftest import SAMPLES, Mailgate, mailgate, sample  # noqa: F401  (fixtures shared)
+from tests.cli_home import SAMPLES, Mailgate
 
 SAMPLE_REPRESENTATIVES = SAMPLES / "sample_representatives.json"
 
 
 @pytest.fixture
-def members(mailgate: Mailgate) -> Mailgate:  # noqa: F811
+def members(mailgate: Mailgate) -> Mailgate:
     """A store with the sample representatives imported."""
     mailgate("import", "representatives", SAMPLE_REPRESENTATIVES)
     return mailgate
