@@ -5,7 +5,6 @@ sent (thread replies, bounces) would be recognised again.
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sqlite3
@@ -49,9 +48,8 @@ def test_the_documented_backup_restores_the_store_and_the_home(tmp_path):
     run_block("backup", **variables)
     shutil.rmtree(home)  # the machine is lost
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"  # `mailgate` as installed
-    run_block("restore", PATH=path, **variables)
+    run_block("restore", PATH=path, **variables)  # its `mailgate db upgrade` opens the restored store
 
     assert counterparts(home / "mailgate.db") == before
     assert (home / "secret").read_bytes() == secret
     assert (home / "blobs" / "kept-file").read_bytes() == b"an attachment's bytes"
-    assert isinstance(json.loads(mailgate(home, "status", "--json")), dict)  # the restored store opens and answers
