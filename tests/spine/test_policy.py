@@ -7,7 +7,10 @@ goes on (DUNNO), and a store it cannot read defers, never accepts.
 from __future__ import annotations
 
 import asyncio
+import signal
 import socket
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -25,6 +28,7 @@ from store.models import Thread
 from store.states import WhoMayPost
 from tests.faults.wire import Wire
 from tests.harness import free_port, make_request, module_service
+from tests.spine.test_serve import environment, wait_for_port
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +128,36 @@ def test_a_store_that_cannot_be_read_defers_the_recipient(live):
     finally:
         reads.shutdown()
     assert answer.startswith("action=DEFER_IF_PERMIT 4.3.0 mailgate cannot check this address just now"), answer
+
+
+def test_serve_with_gateway_processes_answers_on_MAILGATE_POLICY(tmp_path):
+    """`mailgate serve` starts the policy service where MAILGATE_POLICY says, in each gateway process
+    when there are several (one port, SO_REUSEPORT, as for SMTP)."""
+    smtp, policy = free_port(), free_port()
+    env = environment(tmp_path, MAILGATE_SMTP=f"127.0.0.1:{smtp}", MAILGATE_POLICY=f"127.0.0.1:{policy}",
+                      MAILGATE_GATEWAY_PROCESSES="2")
+    server = subprocess.Popen([sys.executable, "-m", "mailgate", "serve"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(smtp)
+        deadline = time.monotonic() + 30
+        while not _listening(policy) and time.monotonic() < deadline:  # each gateway starts SMTP, then policy
+            time.sleep(0.1)
+        answers = set()
+        for _ in range(8):  # the kernel spreads the connections over both gateways: each one answers
+            client = PolicyClient(policy)
+            answers.add(client.ask(sender="a@example.org", recipient="nobody@foi.test").split(" ", 2)[1])
+            answers.add(client.ask(sender="a@example.org", recipient="foi@foi.test"))
+            client.close()
+        assert answers == {"5.1.1", "DUNNO"}
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        return True
+    except OSError:
+        return False
