@@ -13,8 +13,8 @@ nothing longer:
 - the store cannot be read: ``action=DEFER_IF_PERMIT 4.3.0 ...`` (a 450: the client tries again).
 
 A request is ``name=value`` lines ended by an empty line; the connection carries
-many. Input is bounded (line length, attribute count, idle time): a peer that goes
-past a bound is answered nothing and the connection is closed.
+many. Input is bounded (line length, attribute count, idle time, connections at
+once): a peer that goes past a bound is answered nothing and the connection is closed.
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ import socket
 from typing import Awaitable, Callable
 
 from mailgate.gateway.recipients import Verdict
+from store.outage import Outage
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,9 @@ log = logging.getLogger(__name__)
 # like, are a few hundred bytes); a peer past them is not Postfix.
 MAX_LINE = 4096
 MAX_ATTRIBUTES = 100
+# Postfix opens one connection per smtpd process (default_process_limit: 100) and keeps it
+# while idle; past this many at once a peer is not Postfix, or Postfix is misconfigured.
+MAX_CONNECTIONS = 512
 
 Check = Callable[[str, str], Awaitable[Verdict]]
 
@@ -69,14 +73,24 @@ def parse_line(line: bytes) -> tuple[str, str] | None:
 class PolicyServer:
     """Answers Postfix's policy requests with `check(recipient, sender)`, the gateway's own verdict."""
 
-    def __init__(self, check: Check, idle_timeout: float):
+    def __init__(self, check: Check, idle_timeout: float, max_connections: int = MAX_CONNECTIONS):
         self.check = check
         self.idle_timeout = idle_timeout
+        self.max_connections = max_connections
+        self.connections = 0
+        self._turned_away = Outage(log, f"the policy service's connection limit ({max_connections})")
 
     async def start(self, sock: socket.socket) -> asyncio.base_events.Server:
         return await asyncio.start_server(self._serve, sock=sock, limit=MAX_LINE)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self.connections >= self.max_connections:
+            # Closed unanswered: Postfix then defers the recipient (451 4.3.5), never accepts it.
+            self._turned_away.failed(ConnectionRefusedError("too many connections at once; closing new ones"))
+            writer.close()
+            return
+        self._turned_away.worked()
+        self.connections += 1
         try:
             while (request := await self._request(reader)) is not None:
                 writer.write(f"action={await self._answer(request)}\n\n".encode())
@@ -84,6 +98,7 @@ class PolicyServer:
         except (ConnectionError, TimeoutError):
             pass
         finally:
+            self.connections -= 1
             writer.close()
 
     async def _request(self, reader: asyncio.StreamReader) -> dict[str, str] | None:
