@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import socket
 from typing import Awaitable, Callable
 
@@ -35,6 +36,8 @@ MAX_ATTRIBUTES = 100
 # Postfix opens one connection per smtpd process (default_process_limit: 100) and keeps it
 # while idle; past this many at once a peer is not Postfix, or Postfix is misconfigured.
 MAX_CONNECTIONS = 512
+
+_CONTROL = re.compile(rb"[\x00-\x1f\x7f]")
 
 Check = Callable[[str, str], Awaitable[Verdict]]
 
@@ -61,9 +64,16 @@ def action(verdict: Verdict) -> str:
 def parse_line(line: bytes) -> tuple[str, str] | None:
     """One ``name=value`` line (its end of line already removed); None if it is not one.
 
+    A control character is never part of one: a recipient comes back in the refusal's
+    text, which Postfix sends to its client, so none may reach it.
+
     >>> parse_line(b"recipient=a@foi.test"), parse_line(b"no equals sign"), parse_line(b"=x")
     (('recipient', 'a@foi.test'), None, None)
+    >>> parse_line(b"recipient=a\\rb@foi.test") is None
+    True
     """
+    if _CONTROL.search(line):
+        return None
     name, equals, value = line.decode("utf-8", "replace").partition("=")
     if not equals or not name or not name.replace("_", "").isalnum():
         return None

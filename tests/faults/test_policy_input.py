@@ -52,7 +52,8 @@ GOOD = b"protocol_state=RCPT\nsender=a@example.org\nrecipient=foi@foi.test\n\n"
     b"".join(b"x%d=y\n" % n for n in range(MAX_ATTRIBUTES + 1)) + b"\n",  # an attribute flood
     b"EHLO mx.example\r\n\r\n",  # not the protocol at all
     b"=\n\n",
-], ids=["long line", "attribute flood", "smtp", "no name"])
+    b"protocol_state=RCPT\nrecipient=x\r250 ok@foi.test\n\n",  # a reply smuggled into the refusal's text
+], ids=["long line", "attribute flood", "smtp", "no name", "control character"])
 def test_bad_requests_get_no_answer_and_a_closed_connection(live, payload):
     assert exchange(live.policy_port, payload) == b""
 
