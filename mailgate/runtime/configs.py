@@ -21,6 +21,7 @@ def gateway_config(settings: Settings, sockets: dict[str, socket.socket], routes
     return GatewayConfig(database_url=settings.sqlalchemy_url, domain=settings.domain,
                          secret=settings.secret.get_secret_value(), smtp=address_of(sockets["smtp"]),
                          lmtp=address_of(sockets["lmtp"]) if "lmtp" in sockets else "",
+                         policy=address_of(sockets["policy"]) if "policy" in sockets else "",
                          max_message_size=settings.max_message_size,
                          spool_threshold=settings.spool_threshold, tls_cert=settings.tls_cert,
                          tls_key=settings.tls_key, broker_url=settings.broker_url,

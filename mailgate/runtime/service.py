@@ -52,6 +52,8 @@ def open_sockets(settings: Settings, *, listen: bool = True) -> dict[str, socket
     sockets = {"smtp": listening_socket(settings.smtp, "MAILGATE_SMTP", reuse, listen)}
     if settings.lmtp:
         sockets["lmtp"] = listening_socket(settings.lmtp, "MAILGATE_LMTP", reuse, listen)
+    if settings.policy:
+        sockets["policy"] = listening_socket(settings.policy, "MAILGATE_POLICY", reuse, listen)
     return sockets
 
 

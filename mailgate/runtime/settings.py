@@ -62,6 +62,8 @@ class Settings(BaseSettings):
                                   description="prefix of mailgate's Redis keys: several instances can share one Redis")
     smtp: str = Field("127.0.0.1:2525", description="SMTP listen address HOST:PORT")
     lmtp: str = Field("", description="LMTP listen address HOST:PORT (for Postfix/Exim); empty = off")
+    policy: str = Field("", description="Postfix policy service HOST:PORT (check_policy_service): RCPT verdicts "
+                        "for the MTA in front, docs/deploy.md; empty = off")
     relay: str = Field("", description="outbound smarthost HOST:PORT; empty = write to Maildir $HOME/outbox")
     http: str = Field("127.0.0.1:8000", description="HTTP listen address HOST:PORT of `serve`: the archive, kept "
                       "built in MAILGATE_ARCHIVE_DIR; empty = off (a real web server serves the archive)")
@@ -157,7 +159,7 @@ class Settings(BaseSettings):
     def _log_level(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
 
-    @field_validator("smtp", "lmtp", "relay", "dns_resolver", "http")
+    @field_validator("smtp", "lmtp", "policy", "relay", "dns_resolver", "http")
     @classmethod
     def _host_port(cls, value: str, info) -> str:
         if value:
