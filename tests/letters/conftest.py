@@ -1,4 +1,4 @@
-"""The `mailgate` command on a real SQLite store (tests/places/conftest.py), with the sample MPs."""
+"""The `mailgate` command on a real SQLite store (tests/cli_home.py), with the sample MPs."""
 from __future__ import annotations
 
 import pytest
