@@ -1,5 +1,5 @@
 """Jobs that run on a timer in `serve`: the sweeper, FOI reminders, thread ageing, expiring challenges,
-report questionnaires and expiring report drafts."""
+report questionnaires, expiring report drafts and expiring unconfirmed alerts."""
 from __future__ import annotations
 
 import logging
@@ -8,6 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from processors.alerts.subscribing import expire_alerts
 from processors.context import Context
 from processors.foi.reminders import send_reminders
 from processors.reports.questionnaire import expire_unanswered_drafts, send_questionnaires
@@ -41,9 +42,16 @@ def expire_unanswered_challenges(context: Context) -> int:
     return expired
 
 
+def expire_unconfirmed_alerts(context: Context) -> int:
+    with Session(context.engine) as session:
+        expired = expire_alerts(session, context)
+        session.commit()
+    return expired
+
+
 def run_periodic_jobs(context: Context) -> None:
     for job in (sweep, send_reminders, age_threads, expire_unanswered_challenges, send_questionnaires,
-                expire_unanswered_drafts):
+                expire_unanswered_drafts, expire_unconfirmed_alerts):
         try:
             job(context)
         except Exception:  # one failing job must not stop the others or the service

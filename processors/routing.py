@@ -14,6 +14,7 @@ from email.utils import getaddresses
 
 from sqlmodel import Session, select
 
+from processors.alerts import subscribing
 from processors.bounces import receive_bounce
 from processors.context import Context
 from processors.holding_pen import hold, resolve
@@ -139,7 +140,10 @@ SHARED_RULES: dict[str, RouteRule] = {
     RouteName.CHALLENGE: on_challenge,
     RouteName.BOUNCE: on_bounce,
     RouteName.GENERAL: on_general,
-    RouteName.SUBSCRIBE: for_an_operator,
+    RouteName.SUBSCRIBE: subscribing.on_subscribe,
+    RouteName.FOLLOW: subscribing.on_confirm,
+    RouteName.ALERTS: subscribing.on_reply,
+    RouteName.UNSUBSCRIBE: subscribing.on_unsubscribe,
     RouteName.POSTMASTER: for_an_operator,
 }
 
