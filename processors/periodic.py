@@ -1,5 +1,6 @@
 """Jobs that run on a timer in `serve`: the sweeper, FOI reminders, thread ageing, expiring challenges,
-report questionnaires, expiring report drafts and expiring unconfirmed alerts."""
+report questionnaires, expiring report drafts, expiring unconfirmed alerts and the alerts' digests
+(processors/alerts/digests.py)."""
 from __future__ import annotations
 
 import logging
@@ -8,6 +9,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from processors.alerts.digests import send_due_digests
 from processors.alerts.subscribing import expire_alerts
 from processors.context import Context
 from processors.foi.reminders import send_reminders
@@ -51,7 +53,7 @@ def expire_unconfirmed_alerts(context: Context) -> int:
 
 def run_periodic_jobs(context: Context) -> None:
     for job in (sweep, send_reminders, age_threads, expire_unanswered_challenges, send_questionnaires,
-                expire_unanswered_drafts, expire_unconfirmed_alerts):
+                expire_unanswered_drafts, expire_unconfirmed_alerts, send_due_digests):
         try:
             job(context)
         except Exception:  # one failing job must not stop the others or the service

@@ -75,7 +75,8 @@ def _register() -> None:
 
     for command in (service.serve, service.worker, service.demo, setup.config, setup.db, setup.routes,
                     setup.status, inbound.inbound, imports.import_group, places.where, foi.foi, reports.report,
-                    holding_pen.holding_pen, limits.limits, *censor.COMMANDS, archive.archive, alerts.alerts):
+                    holding_pen.holding_pen, limits.limits, *censor.COMMANDS, archive.archive, alerts.alerts,
+                    alerts.digest):
         cli.add_command(command)
 
 

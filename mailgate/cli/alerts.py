@@ -47,3 +47,32 @@ def alerts_remove(ctx: click.Context, alert_id: int) -> None:
         stopped = stop(session, context, alert.subscriber_id, alert_id)
         session.commit()
     click.echo(f"alert {alert_id} stopped" if stopped else f"alert {alert_id} was already {was}")
+
+
+@click.group("digest")
+def digest() -> None:
+    """Alert digests: send this period's now (serve sends them by itself)."""
+
+
+@digest.command("send")
+@click.option("--frequency", type=click.Choice(["daily", "weekly", "instant"]), default="daily", show_default=True,
+              help="which alerts' digests")
+@click.pass_context
+def digest_send(ctx: click.Context, frequency: str) -> None:
+    """One digest to each subscriber with something new (at most one per period: running it again, or
+    after an interruption, sends nobody the same digest twice)."""
+    import sys
+
+    from tqdm import tqdm
+
+    from processors.alerts.digests import send_digests
+
+    context = context_of(ctx)
+
+    def progress(ids):
+        # A bar on a terminal only: in cron or a pipe it would be noise in a log.
+        return tqdm(ids, desc=f"{frequency} digests", unit="subscriber", disable=not sys.stderr.isatty())
+
+    run = send_digests(context, frequency, progress=progress)
+    click.echo(f"{frequency} digests for {run.period}: {len(run.sent)} sent, {run.nothing_new} with nothing new, "
+               f"{run.already} sent before, of {run.subscribers} subscriber(s)")

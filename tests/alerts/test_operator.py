@@ -36,3 +36,16 @@ def test_an_operator_lists_and_removes_alerts(mailgate):
     with Session(mailgate.session().bind) as session:
         assert session.get(Alert, alert_id).state == "stopped"
     assert "there is no alert 999" in mailgate("alerts", "remove", "999", expect=1).output
+
+
+def test_digest_send_runs_and_says_what_it_did(mailgate):
+    with mailgate.session() as session:
+        subscriber = Subscriber(email="pat@reader.example")
+        session.add(subscriber)
+        session.flush()
+        session.add(Alert(subscriber_id=subscriber.id, target="search", value="gritting", label="gritting",
+                          frequency="weekly", state="active", confirmed_at=now(), expires_at=now()))
+        session.commit()
+    said = mailgate("digest", "send", "--frequency", "weekly").output
+    assert "weekly digests for " in said and "0 sent, 1 with nothing new, 0 sent before, of 1 subscriber(s)" in said
+    assert "Invalid value" in mailgate("digest", "send", "--frequency", "hourly", expect=2).output
