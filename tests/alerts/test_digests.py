@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlmodel import Session, select
@@ -13,6 +13,8 @@ from sqlmodel import Session, select
 from mailgate.runtime.embedded import BackgroundService
 from processors.alerts.digests import send_digests
 from processors.foi.requests import create_confirmed
+from processors.periodic import run_periodic_jobs
+from store.clock import MovableClock
 from store.models import Alert, ThreadMessage
 from store.states import AlertState
 from tests.alerts.conftest import READER, alerts_of, mail, send, subscribe_address
@@ -20,12 +22,15 @@ from tests.reports.conftest import with_the_sample
 
 CLERK = "clerk@ambridge-parish.example"
 COUNTY = "information.requests@borsetshire.gov.example"
+MONDAY_6_AM = datetime(2026, 11, 30, 6, 0, tzinfo=timezone.utc)  # 06:00 in London too (GMT)
 
 
 @pytest.fixture
 def serving(make_settings, backend, relay):
     """The service with its HTTP listener, at a configured https public URL (a TLS proxy in front)."""
-    live = BackgroundService(make_settings(relay=relay.address, site_url="https://foi.test/", **backend))
+    clock = MovableClock()
+    clock.set(MONDAY_6_AM)  # the digests' periods are days: no test may cross a real midnight
+    live = BackgroundService(make_settings(relay=relay.address, site_url="https://foi.test/", **backend), clock=clock)
     live.start(archive=True)
     yield with_the_sample(live)
     live.stop()
@@ -156,3 +161,30 @@ def test_an_interrupted_run_resumes_without_sending_anyone_the_same_digest_twice
     service.wait_idle()
     assert (resumed.already, len(resumed.sent)) == (1, 2)
     assert [len(digests_to(relay, reader)) for reader in readers] == [1, 1, 1]
+
+
+def test_serve_sends_daily_digests_from_seven_and_weekly_ones_on_mondays(serving, relay):
+    service = serving
+    budget = a_request(service, "borsetshire-council", "Gritting budget")
+    verges = a_request(service, "ambridge-parish", "Verge cutting")
+    follow(service, relay, f"authority borsetshire-council\nthread {verges} weekly")
+    service.clock.set(MONDAY_6_AM + timedelta(minutes=58))
+    reply(service, budget, COUNTY, "The gritting answer.")
+    reply(service, verges, CLERK, "The verges answer.")
+    run_periodic_jobs(service.context)  # 06:58: nothing is due
+    service.wait_idle()
+    assert digests_to(relay) == []
+    service.clock.set(MONDAY_6_AM + timedelta(hours=1, minutes=1))
+    run_periodic_jobs(service.context)
+    run_periodic_jobs(service.context)  # the next tick of the timer: the same periods, nothing more
+    service.wait_idle()
+    daily, weekly = sorted(digests_to(relay), key=lambda m: "weekly" in str(m.message["Subject"]))
+    assert "daily" in str(daily.message["Subject"]) and "weekly" in str(weekly.message["Subject"])
+    assert "Gritting budget" in daily.text and "Verge cutting" not in daily.text
+    assert "Verge cutting" in weekly.text and "Gritting budget" not in weekly.text
+    # Tuesday 07:01: a daily digest is due again, but there is nothing new; no weekly one on a Tuesday
+    service.clock.set(MONDAY_6_AM + timedelta(days=1, hours=1, minutes=1))
+    reply(service, verges, CLERK, "More on verges.")
+    run_periodic_jobs(service.context)
+    service.wait_idle()
+    assert len(digests_to(relay)) == 2

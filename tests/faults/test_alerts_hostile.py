@@ -60,3 +60,40 @@ def test_injected_search_words_are_refused_and_never_repeated(following, relay, 
     [answer] = relay.to(READER)
     assert "evil" not in answer.raw.decode() and "x@" not in answer.raw.decode()
     assert "letters and digits only" in answer.text or "at most 5 words" in answer.text
+
+
+def test_a_link_scanner_following_the_unsubscribe_url_unsubscribes_nobody(make_settings, backend, relay):
+    """Mail filters fetch every link of a mail (GET, HEAD): only the one-click POST stops alerts."""
+    import urllib.request
+    from datetime import timedelta
+
+    from mailgate.runtime.embedded import BackgroundService
+    from processors.alerts.digests import send_digests
+    from tests.alerts.test_digests import COUNTY, a_request, digests_to, follow, reply
+    from tests.reports.conftest import with_the_sample
+
+    service = BackgroundService(make_settings(relay=relay.address, site_url="https://foi.test/", **backend))
+    service.start(archive=True)
+    try:
+        with_the_sample(service)
+        budget = a_request(service, "borsetshire-council", "Gritting budget")
+        follow(service, relay, "authority borsetshire-council")
+        service.clock.advance(timedelta(minutes=1))
+        reply(service, budget, COUNTY, "The answer.")
+        send_digests(service.context, "daily")
+        service.wait_idle()
+        [digest] = digests_to(relay)
+        url = str(digest.message["List-Unsubscribe"]).split(",")[0].strip(" <>")
+        local = url.replace("https://foi.test/", service.service.archive_url)
+        for method in ("GET", "HEAD", "GET"):
+            try:
+                urllib.request.urlopen(urllib.request.Request(local, method=method), timeout=10).read()
+            except urllib.error.HTTPError:
+                pass  # HEAD is not an endpoint: a 404, and still nothing changes
+        assert {a.state for a in alerts_of(service)} == {AlertState.ACTIVE}
+        # a POST with a body much larger than one-click's is answered without reading it all
+        big = urllib.request.Request(local, data=b"x" * 64_000, method="POST")
+        assert urllib.request.urlopen(big, timeout=10).status == 200
+        assert {a.state for a in alerts_of(service)} == {AlertState.STOPPED}
+    finally:
+        service.stop()
