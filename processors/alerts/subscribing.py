@@ -166,6 +166,11 @@ def on_confirm(delivery: Delivery, route: Route) -> None:
                                                  Alert.state == AlertState.PENDING)).all()
     for each in confirmed:
         each.state, each.confirmed_at = AlertState.ACTIVE, now
+    subscriber = session.get(Subscriber, alert.subscriber_id)
+    if subscriber is not None:
+        from processors.alerts.bounced import forget_failures  # bounced imports this module
+
+        forget_failures(session, subscriber.email)
     delivery.outcome.notes.append(f"alert(s) {', '.join(str(a.id) for a in confirmed)} confirmed")
 
 

@@ -69,7 +69,7 @@ def test_a_link_scanner_following_the_unsubscribe_url_unsubscribes_nobody(make_s
 
     from mailgate.runtime.embedded import BackgroundService
     from processors.alerts.digests import send_digests
-    from tests.alerts.test_digests import COUNTY, a_request, digests_to, follow, reply
+    from tests.alerts.conftest import COUNTY, a_request, digests_to, follow, reply
     from tests.reports.conftest import with_the_sample
 
     service = BackgroundService(make_settings(relay=relay.address, site_url="https://foi.test/", **backend))
