@@ -114,16 +114,16 @@ def _checked(session: Session, want: Wanted) -> tuple[str, str] | Refused:
 
 
 def _council_of(session: Session, place) -> Counterpart | None:
-    """The body covering the place whose area claims the postcode's own council (the district rather
-    than the county above it), else the first body covering it."""
+    """The most local body covering the place: a county lists its districts' area codes too, so the
+    body claiming the fewest codes is the district (the postcode's own council)."""
     if not place.bodies:
         return None
-    gss = place.council.gss if place.council else ""
-    chosen = next((b for b in place.bodies if gss and gss in place.matched_by.get(b.id, "")), None)
-    if chosen is None:
-        own = [b for b in place.bodies if gss and gss in (session.get(BodyArea, b.id).gss_codes or [])[:1]]
-        chosen = own[0] if own else place.bodies[0]
-    return session.get(Counterpart, chosen.id)
+
+    def breadth(body) -> int:
+        area = session.get(BodyArea, body.id)
+        return len(area.gss_codes or []) if area is not None else 1_000_000
+
+    return session.get(Counterpart, min(place.bodies, key=breadth).id)
 
 
 def _public(thread: Thread) -> bool:
