@@ -68,6 +68,7 @@ bench: test-setup
 	$(BIN)/python bench/large_data.py
 	$(BIN)/python bench/bounces.py
 	$(BIN)/python bench/places.py
+	$(BIN)/python bench/digest.py
 	$(BIN)/python bench/soak.py
 
 clean:

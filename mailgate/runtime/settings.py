@@ -128,6 +128,10 @@ class Settings(BaseSettings):
                                                    "(IP address) per day")
     report_questionnaire_days: int = Field(28, ge=1, description="days after a problem report is sent before "
                                            "the reporter is asked whether it was fixed")
+    time_zone: str = Field("Europe/London", description="the site's time zone (IANA name): daily alert digests go "
+                           "at 07:00 there, weekly ones on its Mondays")
+    digest_items_per_alert: int = Field(5, ge=1, description="items a digest lists per alert before "
+                                        "\"and K more\" with a link")
     phone_patterns: str = Field("", description="extra phone-number regexes to redact, separated by ';;' "
                                 "(UK and international numbers are always redacted)")
 
@@ -148,6 +152,17 @@ class Settings(BaseSettings):
             elif parse_host_port(self.http, "MAILGATE_HTTP")[1]:
                 self.site_url = f"http://{self.http}/"
         return self
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"MAILGATE_TIME_ZONE: {value!r} is not a time zone name such as Europe/London") from None
+        return value
 
     @field_validator("http", mode="before")
     @classmethod

@@ -44,6 +44,10 @@ MIGRATIONS = (
         "INSERT INTO representative_seat (counterpart_id, area_id, area_name, constituency_gss, organization, party,"
         " start_date) VALUES (7, 'a', 'Wrexham', 'W07000111', '', '', '2024-07-04')",
     ), "SELECT slug FROM counterpart WHERE id = 7"),
+    TableMigration("0013", frozenset({"subscriber", "alert", "alert_sent"}), (
+        KEPT_COUNTERPART,
+        f"INSERT INTO subscriber (id, email, created_at) VALUES (3, 'reader@example.org', {NOW})",
+    ), "SELECT slug FROM counterpart WHERE id = 7"),
 )
 
 
