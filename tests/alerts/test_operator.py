@@ -3,19 +3,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlmodel import Session
 
 from store.clock import now
 from store.models import Alert, Subscriber
-from tests.places.conftest import Mailgate
-
-
-@pytest.fixture
-def mailgate(tmp_path) -> Mailgate:
-    command = Mailgate(tmp_path / "home")
-    command("db", "upgrade")  # only serve, demo and db upgrade create a store
-    return command
 
 
 def test_an_operator_lists_and_removes_alerts(mailgate):
