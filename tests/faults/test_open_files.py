@@ -44,7 +44,8 @@ def gateway_process(tmp_path: Path, soft_open_files: int | None = None):
                                    stderr=stderr, pass_fds=(activity.fd,), preexec_fn=lower_the_soft_limit)
     try:
         assert process.stdin is not None
-        process.stdin.write(json.dumps({"config": config.to_dict(), "activity_fd": activity.fd}).encode() + b"\n")
+        process.stdin.write(json.dumps({"config": config.to_dict(), "activity_fd": activity.fd,
+                                    "log_levels": {}}).encode() + b"\n")
         process.stdin.flush()
         wait_for_port(port)
         yield process, port, log
