@@ -29,6 +29,7 @@ from web_archive.changes import find_candidates
 from web_archive.config import ArchiveConfig
 from web_archive.feeds import summaries_feed, thread_feed
 from web_archive.files import OutputTree, carry_over, fresh_sibling, swap_in
+from web_archive.images import PAGE_COPY, published_extension
 from web_archive.lists import (
     render_about,
     render_area,
@@ -41,6 +42,8 @@ from web_archive.lists import (
 )
 from web_archive.mbox import thread_mbox
 from web_archive.pages import TEMPLATE_DIR, Site, attachment_path, render_attachment, render_thread
+from web_archive.photos import offer_image, publish_report_photos
+from web_archive.report_source import with_reports
 from web_archive.scrub import file_has_address
 from web_archive.search import BUNDLE, index_site
 from web_archive.source import (
@@ -150,7 +153,7 @@ def _write(config, site, root, target, fresh, live, rows, changed, keys, removed
 
     rendering = time.perf_counter()
     rendered = _render_threads(config, site, rows, changed, keys, target, workers, progress,
-                               clean=not fresh, previous=live if fresh else None, pages_only=pages_only)
+                               clean=not fresh, previous=live if fresh else None, pages_only=pages_only, reuse=not full)
     thread_seconds = time.perf_counter() - rendering
     out.written += rendered.pop(None, 0)
     if pages_only:
@@ -217,12 +220,12 @@ _WORKER: dict = {}  # set before forking: the children inherit it instead of unp
 
 
 def _render_threads(config, site, rows, changed, keys, root, workers, progress, clean, previous,
-                    pages_only) -> dict:
+                    pages_only, reuse) -> dict:
     """Render the `changed` threads; returns {thread_id: Summary, None: files written}."""
     if not changed:
         return {}
     _WORKER.update(config=config, site=site, rows=rows, keys=keys, root=root, clean=clean, previous=previous,
-                   pages_only=pages_only)
+                   pages_only=pages_only, reuse=reuse)
     chunks = chunked(changed, CHUNK)
     show = sys.stderr.isatty() if progress is None else progress
     bar = tqdm(total=len(changed), unit="thread", desc="threads", disable=not show, file=sys.stderr)
@@ -256,11 +259,11 @@ def _render_chunk(ids: list[int]) -> tuple[list[Summary], int]:
     summaries = []
     try:
         with engine.connect() as conn:
-            for view in load_threads(conn, rows, sorted(ids)):
+            for view in with_reports(conn, load_threads(conn, rows, sorted(ids))):
                 if pages_only:
                     out.write_text(f"thread/{view.row.id}/index.html", render_thread(site, view))
                     continue
-                write_thread(site, out, view, config.blob_dir, clean=_WORKER["clean"])
+                write_thread(site, out, view, config.blob_dir, clean=_WORKER["clean"], reuse=_WORKER["reuse"])
                 key, state = _WORKER["keys"][view.row.id]
                 summaries.append(summarise(view, key, state, index_entry(site, view.row, state),
                                            open311_entry(site, view.row)))
@@ -269,18 +272,23 @@ def _render_chunk(ids: list[int]) -> tuple[list[Summary], int]:
     return summaries, out.written
 
 
-def write_thread(site: Site, out: OutputTree, view: ThreadView, blob_dir: Path, clean: bool) -> None:
-    """All files of one thread: page, JSON, Atom, mbox, and each attachment with its text view."""
+def write_thread(site: Site, out: OutputTree, view: ThreadView, blob_dir: Path, clean: bool,
+                 reuse: bool = False) -> None:
+    """All files of one thread: page, JSON, Atom, mbox, each attachment with its text view, a report's photos.
+    `reuse`: an incremental build, which keeps the re-encoded images it finds (web_archive/photos.py)."""
     tid = view.row.id
     base = f"thread/{tid}/"
+    if view.report is not None:
+        publish_report_photos(out, base, view.report, Path(blob_dir), reuse)
     kept: dict[str, set[str]] = {}
     for message in view.messages:
         for attachment in message.attachments:
             folder, file = attachment_path(tid, attachment)
             names = kept.setdefault(folder.rsplit("/", 2)[-2], {"index.html"})
             if attachment.released:
-                if _offer_file(out, file, attachment, Path(blob_dir), site.allowed):
+                if _offer_file(out, folder, file, attachment, Path(blob_dir), site.allowed, reuse):
                     names.add(file.rsplit("/", 1)[1])
+                    names.add(PAGE_COPY + file.rsplit(".", 1)[1])
                 else:
                     attachment.released = False  # nothing to offer: say so rather than link to nothing
             out.write_text(folder + "index.html", render_attachment(site, view, message, attachment))
@@ -292,12 +300,17 @@ def write_thread(site: Site, out: OutputTree, view: ThreadView, blob_dir: Path, 
     out.write_text(base + "index.html", render_thread(site, view))
 
 
-def _offer_file(out: OutputTree, file: str, attachment, blob_dir: Path, allowed) -> bool:
-    """Publish a released file: a text-like one as its public text (redacted, and scrubbed on its way out), a
-    binary one as its bytes unless they carry an address, which bytes cannot be redacted of; False if not."""
+def _offer_file(out: OutputTree, folder: str, file: str, attachment, blob_dir: Path, allowed, reuse: bool) -> bool:
+    """Publish a released file: a text-like one as its public text (redacted, and scrubbed on its way out), an
+    image re-encoded from its pixels (no EXIF, XMP, IPTC or comment survives), another binary one as its bytes
+    unless they carry an address, which bytes cannot be redacted of; False if not."""
     if attachment.text_like:
         out.write_text(file, attachment.text)
         return True
+    extension = published_extension(attachment.content_type)
+    if extension is not None:
+        return offer_image(out, file, f"{folder}{PAGE_COPY}{extension}", attachment.sha256, extension, blob_dir,
+                           reuse)
     source = blob_path(blob_dir, attachment.sha256)
     try:
         if file_has_address(source, allowed):

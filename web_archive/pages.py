@@ -15,6 +15,7 @@ from store.public_urls import thread_path
 from templates import TEMPLATES_DIR
 from templates.words import plural
 from web_archive.config import ArchiveConfig
+from web_archive.images import PAGE_COPY, published_extension
 from web_archive.source import AuthorityView, MessageView, ThreadRow, ThreadView
 
 TEMPLATE_DIR = TEMPLATES_DIR / "archive"
@@ -139,10 +140,21 @@ class Site:
         return self.config.base_url + relative
 
 
+def published_filename(attachment) -> str:
+    """The name an attachment is published under: safe, and for an image ending as the format it is
+    re-encoded to (web_archive/images.py), so that a TIFF published as PNG is named so."""
+    name = safe_filename(attachment.filename, attachment.id, attachment.text_like)
+    extension = None if attachment.text_like else published_extension(attachment.content_type)
+    endings = (".jpg", ".jpeg") if extension == "jpg" else (f".{extension}",)
+    if extension and not name.lower().endswith(endings):
+        name += "." + extension
+    return name
+
+
 def attachment_path(thread_id: int, attachment) -> tuple[str, str]:
     """(folder, file) of an attachment, relative to the output root."""
     folder = f"{thread_path(thread_id)}attachments/{attachment.id}/"
-    return folder, folder + safe_filename(attachment.filename, attachment.id, attachment.text_like)
+    return folder, folder + published_filename(attachment)
 
 
 def requester_label(row: ThreadRow) -> str:
@@ -180,7 +192,7 @@ def render_thread(site: Site, view: ThreadView) -> str:
     state = site.state_of(row.kind, row.state, row.awaiting_classification, row.sent_at)
     # a deadline means something only while the authority still owes an answer
     due, very_due = site.due_of(row.kind, row.sent_at) if row.state in WAITING else (None, None)
-    files = {a.id: safe_filename(a.filename, a.id, a.text_like) for m in view.messages for a in m.attachments}
+    files = {a.id: published_filename(a) for m in view.messages for a in m.attachments}
     authority = site.authorities.get(row.authority_id)
     senders = {m.id: sender_label(row, m, authority) for m in view.messages}
     return site.render("thread.html", "../../", thread=row, messages=view.messages, state=state, due=due,
@@ -189,6 +201,7 @@ def render_thread(site: Site, view: ThreadView) -> str:
 
 
 def render_attachment(site: Site, view: ThreadView, message, attachment) -> str:
+    extension = None if attachment.text_like else published_extension(attachment.content_type)
     return site.render("attachment.html", "../../../../", thread=view.row, message=message,
-                       attachment=attachment,
-                       filename=safe_filename(attachment.filename, attachment.id, attachment.text_like))
+                       attachment=attachment, filename=published_filename(attachment),
+                       preview=PAGE_COPY + extension if extension and attachment.released else None)

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 import sqlalchemy as sa
 
 from store.content_types import is_text_like
 from store.utc_datetime import UTCDateTime
+
+if TYPE_CHECKING:
+    from web_archive.report_source import ReportView
 
 PUBLISHED_KINDS = ("foi", "report")  # "letter" is private: only counted, never shown
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
@@ -111,6 +114,7 @@ class ThreadRow:
 class ThreadView:
     row: ThreadRow
     messages: list[MessageView] = field(default_factory=list)
+    report: ReportView | None = None  # a problem report's category, place, photos and history (report_source.py)
 
 
 def load_authorities(conn: sa.Connection) -> dict[int, AuthorityView]:

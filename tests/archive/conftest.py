@@ -25,6 +25,7 @@ from store.models import (
     ThreadMessage,
 )
 from store.representatives import Letter
+from tests.archive.tagged_images import CANARIES, tagged_jpeg
 
 DOMAIN = "archive.test"
 TODAY = date(2026, 3, 2)
@@ -38,7 +39,9 @@ PRIVATE = ("PRIVATE-BODY-TEXT", "PRIVATE-QUOTED", "PRIVATE-SUBJECT", "citizen.se
            "TXT-ATTACHMENT-CANARY", "CSV-ATTACHMENT-CANARY", "DSN-ATTACHMENT-CANARY", "BINARY-ATTACHMENT-CANARY",
            "camden-canary.example",
            # a problem report's private rows: the reporter's name, the original photo (EXIF and all)
-           "REPORTER-NAME-CANARY", "PHOTO-EXIF-CANARY", "photo-canary.example")
+           "REPORTER-NAME-CANARY", "PHOTO-EXIF-CANARY", "photo-canary.example",
+           # the metadata blocks of a photo attached to an FOI reply
+           *CANARIES)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 # The only addresses a page may carry: the service's own request-making addresses (mailto: links).
 ALLOWED_ADDRESS = re.compile(r"(?:foi-[a-z0-9-]+|report|subscribe)@" + re.escape(DOMAIN))
@@ -192,7 +195,8 @@ class Store:
                            "Reporting-MTA: dns; mx.camden.example\n\nFinal-Recipient: rfc822; [email address]\nAction: failed"),
             "canary_binary": (reply, "scan.pdf", "application/pdf",
                               b"%PDF-1.4 BINARY-ATTACHMENT-CANARY bin@camden-canary.example %%EOF\n", ""),
-            "photo": (reply, "photo.jpg", "image/jpeg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00 pothole @ 51.5N", ""),
+            # a real photo with every metadata block (tests/archive/tagged_images.py): only its pixels are published
+            "photo": (reply, "photo.jpg", "image/jpeg", tagged_jpeg(), ""),
         }
         ids = {}
         for key, (owner, name, content_type, data, public_text) in files.items():
