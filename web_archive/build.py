@@ -43,7 +43,7 @@ from web_archive.lists import (
 from web_archive.mbox import thread_mbox
 from web_archive.pages import TEMPLATE_DIR, Site, attachment_path, render_attachment, render_thread
 from web_archive.photos import offer_image, publish_report_photos
-from web_archive.report_source import with_reports
+from web_archive.report_source import report_categories, with_reports
 from web_archive.scrub import file_has_address
 from web_archive.search import BUNDLE, index_site
 from web_archive.source import (
@@ -108,6 +108,7 @@ def _build(config: ArchiveConfig, root: Path, *, full: bool, search: bool, worke
             letters = letter_counts(conn)
             watermark = newest_update(conn)  # read before the rows: later changes are seen next time
             site = Site(config, authorities, today)
+            site.categories = report_categories(conn)
             authority_keys = {a.slug: repr((a.id, a.name, a.url, a.tags)) for a in authorities.values()}
             candidates = None
             if old is not None:
@@ -171,7 +172,9 @@ def _write(config, site, root, target, fresh, live, rows, changed, keys, removed
     touched_slugs = {authorities[a].slug for a in touched if a in authorities}
     touched_slugs |= {slug for slug, key in authority_keys.items() if old_authorities.get(slug) != key}
     letters_key = repr(letters)
-    anything = full or bool(rendered or removed or touched_slugs) or old["letters"] != letters_key
+    categories_key = repr(site.categories)
+    anything = (full or bool(rendered or removed or touched_slugs) or old["letters"] != letters_key
+                or old.get("categories") != categories_key)
     if anything:
         _write_lists(site, out, summaries, letters, touched_slugs if not full else set(authority_keys))
         for slug in set(old_authorities) - set(authority_keys):
@@ -189,7 +192,7 @@ def _write(config, site, root, target, fresh, live, rows, changed, keys, removed
         index_site(target)
         searched = True
     header = dict(code=code, config=config.fingerprint(), today=today.isoformat(), authorities=authority_keys,
-                  letters=letters_key, watermark=watermark)
+                  letters=letters_key, categories=categories_key, watermark=watermark)
     if anything:
         manifest.save(target, summaries=summaries, **header)
     elif (old["watermark"], old["today"]) != (watermark, header["today"]):
@@ -266,7 +269,7 @@ def _render_chunk(ids: list[int]) -> tuple[list[Summary], int]:
                 write_thread(site, out, view, config.blob_dir, clean=_WORKER["clean"], reuse=_WORKER["reuse"])
                 key, state = _WORKER["keys"][view.row.id]
                 summaries.append(summarise(view, key, state, index_entry(site, view.row, state),
-                                           open311_entry(site, view.row)))
+                                           open311_entry(site, view)))
     finally:
         engine.dispose()
     return summaries, out.written
@@ -357,10 +360,13 @@ def _write_lists(site: Site, out: OutputTree, summaries: dict[int, Summary], let
         out.write_text(base + "feed.atom", summaries_feed(site, authority.name, threads[:site.config.latest], base))
         reports = [s for s in threads if s.kind == "report"]
         if reports:
-            out.write_text(f"reports/{authority.slug}/index.html", render_area(site, authority, reports))
+            folder = f"reports/{authority.slug}/"
+            out.write_text(folder + "index.html", render_area(site, authority, reports, stats[authority.id]))
+            out.write_text(folder + "feed.atom", summaries_feed(site, f"Problem reports: {authority.name}",
+                                                                reports[:site.config.latest], folder))
         else:
             out.remove(f"reports/{authority.slug}")
-    areas = [(a, stats[a.id].reports) for a in sorted(site.authorities.values(), key=lambda a: a.name.lower())
+    areas = [(a, stats[a.id]) for a in sorted(site.authorities.values(), key=lambda a: a.name.lower())
              if a.id in stats and stats[a.id].reports]
     out.write_text("reports/index.html", render_reports(site, areas))
     out.write_text("authority/index.html", render_authorities(site, stats))
@@ -372,7 +378,9 @@ def _write_lists(site: Site, out: OutputTree, summaries: dict[int, Summary], let
     latest = heapq.nlargest(site.config.latest, everything, key=lambda s: (s.last_activity_at, s.id))
     out.write_text("feed.atom", summaries_feed(site, f"{site.config.service_name}: latest activity", latest, ""))
     counts = {"foi": sum(1 for s in everything if s.kind == "foi"), "report": stats_reports(stats)}
-    out.write_text("index.html", render_home(site, latest, counts))
+    reports = heapq.nlargest(site.config.latest, (s for s in everything if s.kind == "report"),
+                             key=lambda s: (s.last_activity_at, s.id))
+    out.write_text("index.html", render_home(site, latest, counts, reports))
 
 
 def stats_reports(stats: dict[int, AuthorityStats]) -> int:

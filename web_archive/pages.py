@@ -16,6 +16,7 @@ from templates import TEMPLATES_DIR
 from templates.words import plural
 from web_archive.config import ArchiveConfig
 from web_archive.images import PAGE_COPY, published_extension
+from web_archive.photos import photo_files
 from web_archive.source import AuthorityView, MessageView, ThreadRow, ThreadView
 
 TEMPLATE_DIR = TEMPLATES_DIR / "archive"
@@ -95,6 +96,7 @@ class Site:
         self.addresses = ServiceAddresses(config.domain)
         # The only addresses a page may show: where to start a request, report a problem, follow a thread.
         self.allowed = self.addresses.matching(LINKED_ROUTES)
+        self.categories: list[str] = []  # of problem reports: Open311's services (report_source.report_categories)
         self._templates = {}
         self._states: dict[tuple, str] = {}
 
@@ -159,7 +161,7 @@ def attachment_path(thread_id: int, attachment) -> tuple[str, str]:
 
 def requester_label(row: ThreadRow) -> str:
     """The requester as the public sees them: the name they gave, else a role (never their address)."""
-    return row.citizen_name or "The requester"
+    return row.citizen_name or ("The reporter" if row.kind == "report" else "The requester")
 
 
 def sender_label(row: ThreadRow, message: MessageView, authority: AuthorityView | None) -> str:
@@ -187,6 +189,23 @@ def state_reason(row: ThreadRow, messages: list[MessageView]) -> str | None:
             "after that, so it awaits their classification again.")
 
 
+# Why a problem report is in its state, by who moved it there (store/report_states.py ChangeSource).
+REPORT_REASONS = {"council": "the council said so in its update", "reporter": "the reporter said so",
+                  "questionnaire": "the reporter's answer to “has this been fixed?”",
+                  "operator": "set by the site's operator", "service": "set by the service"}
+
+
+def report_state_reason(row: ThreadRow, report, authority: AuthorityView | None) -> str | None:
+    """Why a problem report shows its state, from the recorded change that put it there."""
+    change = report.why if report is not None else None
+    if change is None or change.state != row.state:
+        return None
+    when = human_date(change.at)
+    if row.state == "open" and change.source == "reporter":
+        return f"Open since {when}, when it was sent to {authority.name if authority else 'the body responsible'}."
+    return f"{state_label(row.state).capitalize()} since {when}: {REPORT_REASONS.get(change.source, change.source)}."
+
+
 def render_thread(site: Site, view: ThreadView) -> str:
     row = view.row
     state = site.state_of(row.kind, row.state, row.awaiting_classification, row.sent_at)
@@ -195,9 +214,12 @@ def render_thread(site: Site, view: ThreadView) -> str:
     files = {a.id: published_filename(a) for m in view.messages for a in m.attachments}
     authority = site.authorities.get(row.authority_id)
     senders = {m.id: sender_label(row, m, authority) for m in view.messages}
+    report = view.report
+    reason = report_state_reason(row, report, authority) if row.kind == "report" else state_reason(row, view.messages)
+    photos = [photo_files("", p) for p in report.photos] if report else []
     return site.render("thread.html", "../../", thread=row, messages=view.messages, state=state, due=due,
                        very_due=very_due, authority=authority, files=files, marks=MESSAGE_MARKS, senders=senders,
-                       state_reason=state_reason(row, view.messages))
+                       state_reason=reason, report=report, photos=photos, shown=set(senders))
 
 
 def render_attachment(site: Site, view: ThreadView, message, attachment) -> str:

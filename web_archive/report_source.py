@@ -14,7 +14,7 @@ from urllib.parse import quote_plus
 
 import sqlalchemy as sa
 
-from web_archive.source import ThreadView, chunked, iso
+from web_archive.source import FLAGS, PUBLISHABLE, ThreadView, chunked, iso
 
 POSTCODE_SOURCE = "postcode"
 FIXED = "fixed"
@@ -79,6 +79,14 @@ class ReportView:
     def why(self) -> StateChange | None:
         """The change that put the report in its present state."""
         return self.changes[-1] if self.changes else None
+
+
+def report_categories(conn: sa.Connection) -> list[str]:
+    """Every category a body takes (body_contact) or a published report has, sorted: Open311's services."""
+    rows = conn.execute(sa.text(
+        "SELECT category FROM body_contact UNION SELECT r.category FROM report r JOIN thread t ON t.id = r.thread_id"
+        " WHERE " + PUBLISHABLE), FLAGS)
+    return sorted({r[0] for r in rows if r[0]}, key=str.lower)
 
 
 def _public_point(lat, lon, source: str) -> tuple[float | None, float | None]:

@@ -127,9 +127,12 @@ ROW_COLUMNS = ("t.id, t.kind, t.title, t.state, t.awaiting_classification, t.cou
 
 
 def _row(r, strings: bool) -> tuple:
+    # A problem report's reporter is private (the body sees the name, the public "the reporter"): the row
+    # never carries it, so no page, feed or index can show it.
+    name = (r[6] or "") if r[1] != "report" else ""
     if strings:  # SQLite hands back dates as sortable strings already
-        return (*r[:4], bool(r[4]), r[5], r[6] or "", *r[7:])
-    return (*r[:4], bool(r[4]), r[5], r[6] or "", *(iso(v) for v in r[7:]))
+        return (*r[:4], bool(r[4]), r[5], name, *r[7:])
+    return (*r[:4], bool(r[4]), r[5], name, *(iso(v) for v in r[7:]))
 
 
 def scan_threads(conn: sa.Connection) -> dict[int, tuple]:

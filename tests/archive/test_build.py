@@ -101,7 +101,7 @@ def test_full_rebuilds_everything_and_removes_strays(store, site):
     (site / "thread" / "999999" / "index.html").write_text("stale")
     before = snapshot(site)
     report = build(store, site, full=True)
-    assert report.full and report.rendered == 5
+    assert report.full and report.rendered == 6
     after = snapshot(site)
     assert not (site / "thread/999999").exists()
     unchanged = sorted(k for k in after if k not in changed_files(before, after))
