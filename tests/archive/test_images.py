@@ -47,3 +47,15 @@ def test_published_foi_images_carry_no_metadata_and_the_original_is_kept(store, 
         assert_pixels_only(published.read_bytes(), size)
         # the original, metadata and all, stays in the store for operators
         assert blob_path(store.blob_dir, put_blob(store.blob_dir, data)).read_bytes() == data
+
+
+def test_a_reports_photos_are_published_as_pixels_only_with_a_page_copy(site, store):
+    folder = site / f"thread/{store.ids['report']}/photos"
+    photo = store.ids["report_photo"]
+    assert_pixels_only((folder / f"{photo}.jpg").read_bytes(), (640, 480))
+    page_copy = (folder / f"{photo}-page.jpg").read_bytes()
+    with Image.open(io.BytesIO(page_copy)) as picture:
+        assert max(picture.size) <= 800
+    assert_pixels_only(page_copy, picture.size)
+    # named by its id, never by the name it came with; the photo that is no picture is not published
+    assert sorted(p.name for p in folder.iterdir()) == [f"{photo}-page.jpg", f"{photo}.jpg"]

@@ -278,3 +278,18 @@ def test_no_private_text_or_address_in_the_search_index(store, tmp_path):
     for secret in PRIVATE:
         assert secret not in text, secret
     assert [a for a in EMAIL.findall(text) if not ALLOWED_ADDRESS.fullmatch(a)] == []
+
+
+def test_a_reports_private_fields_reach_no_json_feed_or_open311(site, store):
+    """The canary test above searches every file; this names the machine-readable ones a report is in."""
+    private = [s for s in PRIVATE if "REPORTER" in s or "PHOTO" in s or "CANARY" in s] + ["pat@private", "lee@private"]
+    for relative in ("api/open311/requests.json", "api/open311/services.json", "api/threads.json",
+                     f"thread/{store.ids['report']}/thread.json", f"thread/{store.ids['report_postcode']}/thread.json",
+                     f"thread/{store.ids['report']}/feed.atom", "reports/camden/feed.atom",
+                     f"thread/{store.ids['report']}/thread.mbox"):
+        text = read(site, relative)
+        for secret in private:
+            assert secret not in text, (secret, relative)
+    placed_by_postcode = json.loads(read(site, f"thread/{store.ids['report_postcode']}/thread.json"))
+    assert placed_by_postcode["requester"] == "" and placed_by_postcode["report"]["lat"] is None
+    assert placed_by_postcode["report"]["postcode"] == "NW1 0NE"
