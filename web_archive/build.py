@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import heapq
-import logging
 import multiprocessing
 import os
 import shutil
@@ -21,15 +20,15 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from store.blobs import blob_path
 from store.db import make_engine
 from web_archive import manifest
 from web_archive.api import index_entry, open311_entry, open311_requests, open311_services, thread_json, threads_index
+from web_archive.attachment_files import offer_file, remove_stale_attachments
 from web_archive.changes import find_candidates
 from web_archive.config import ArchiveConfig
 from web_archive.feeds import summaries_feed, thread_feed
 from web_archive.files import OutputTree, carry_over, fresh_sibling, swap_in
-from web_archive.images import PAGE_COPY, published_extension
+from web_archive.images import PAGE_COPY
 from web_archive.lists import (
     render_about,
     render_area,
@@ -42,9 +41,8 @@ from web_archive.lists import (
 )
 from web_archive.mbox import thread_mbox
 from web_archive.pages import TEMPLATE_DIR, Site, attachment_path, render_attachment, render_thread
-from web_archive.photos import offer_image, publish_report_photos
+from web_archive.photos import publish_report_photos
 from web_archive.report_source import report_categories, with_reports
-from web_archive.scrub import file_has_address
 from web_archive.search import BUNDLE, index_site
 from web_archive.source import (
     ThreadView,
@@ -59,7 +57,6 @@ from web_archive.stats import AuthorityStats, authority_stats, responsiveness
 from web_archive.summary import Summary, summarise
 
 CHUNK = 1000  # threads per unit of parallel work
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -289,53 +286,18 @@ def write_thread(site: Site, out: OutputTree, view: ThreadView, blob_dir: Path, 
             folder, file = attachment_path(tid, attachment)
             names = kept.setdefault(folder.rsplit("/", 2)[-2], {"index.html"})
             if attachment.released:
-                if _offer_file(out, folder, file, attachment, Path(blob_dir), site.allowed, reuse):
+                if offer_file(out, folder, file, attachment, Path(blob_dir), site.allowed, reuse):
                     names.add(file.rsplit("/", 1)[1])
                     names.add(PAGE_COPY + file.rsplit(".", 1)[1])
                 else:
                     attachment.released = False  # nothing to offer: say so rather than link to nothing
             out.write_text(folder + "index.html", render_attachment(site, view, message, attachment))
     if clean:
-        _remove_stale_attachments(out, base + "attachments", kept)
+        remove_stale_attachments(out, base + "attachments", kept)
     out.write_text(base + "thread.json", thread_json(site, view))
     out.write_text(base + "feed.atom", thread_feed(site, view))
     out.write_text(base + "thread.mbox", thread_mbox(view))
     out.write_text(base + "index.html", render_thread(site, view))
-
-
-def _offer_file(out: OutputTree, folder: str, file: str, attachment, blob_dir: Path, allowed, reuse: bool) -> bool:
-    """Publish a released file: a text-like one as its public text (redacted, and scrubbed on its way out), an
-    image re-encoded from its pixels (no EXIF, XMP, IPTC or comment survives), another binary one as its bytes
-    unless they carry an address, which bytes cannot be redacted of; False if not."""
-    if attachment.text_like:
-        out.write_text(file, attachment.text)
-        return True
-    extension = published_extension(attachment.content_type)
-    if extension is not None:
-        return offer_image(out, file, f"{folder}{PAGE_COPY}{extension}", attachment.sha256, extension, blob_dir,
-                           reuse)
-    source = blob_path(blob_dir, attachment.sha256)
-    try:
-        if file_has_address(source, allowed):
-            log.warning("attachment %s (%s) not published: an email address in its bytes", attachment.id, file)
-            return False
-    except FileNotFoundError:
-        return False
-    return out.copy_file(file, source)
-
-
-def _remove_stale_attachments(out: OutputTree, folder: str, kept: dict[str, set[str]]) -> None:
-    """A thread rendered again may have lost attachments (hidden message, file withheld): delete their files."""
-    path = out.path(folder)
-    if not os.path.isdir(path):
-        return
-    for entry in os.listdir(path):
-        if entry not in kept:
-            out.remove(f"{folder}/{entry}")
-            continue
-        for name in os.listdir(os.path.join(path, entry)):
-            if name not in kept[entry]:
-                out.remove(f"{folder}/{entry}/{name}")
 
 
 # -- lists, feeds, indexes ----------------------------------------------------------------------------
