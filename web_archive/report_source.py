@@ -14,8 +14,10 @@ from urllib.parse import quote_plus
 
 import sqlalchemy as sa
 
+from store.report_states import UNSENT
 from web_archive.source import FLAGS, PUBLISHABLE, ThreadView, chunked, iso
 
+UNSENT_STATES = frozenset(state.value for state in UNSENT)
 POSTCODE_SOURCE = "postcode"
 FIXED = "fixed"
 # Who changed a state (store/report_states.py ChangeSource), as a reader says it.
@@ -108,7 +110,7 @@ def load_reports(conn: sa.Connection, ids: Iterable[int]) -> dict[int, ReportVie
                         " WHERE thread_id IN :ids ORDER BY thread_id, at, id").bindparams(
             sa.bindparam("ids", expanding=True))
         for r in conn.execute(query, params):
-            if r[0] in reports:
+            if r[0] in reports and r[1] not in UNSENT_STATES:  # the draft's conversation was never public
                 reports[r[0]].changes.append(StateChange(r[1], r[2], iso(r[3]), r[4]))
         query = sa.text("SELECT thread_id, id, content_type, sha256 FROM report_photo"
                         " WHERE thread_id IN :ids ORDER BY thread_id, id").bindparams(sa.bindparam("ids", expanding=True))
