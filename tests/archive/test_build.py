@@ -61,11 +61,15 @@ def test_a_new_reply_touches_its_thread_authority_and_indexes_only(store, site):
 
 
 def test_a_new_message_is_found_even_if_the_thread_row_is_untouched(store, site):
+    before = snapshot(site)
     with Session(store.engine) as session:
         session.add(message(session.get(Thread, store.ids["report"]), 57, "incoming", "update", "Fixed today."))
         session.commit()
     assert build(store, site).rendered == 1
     assert "Fixed today." in (site / f"thread/{store.ids['report']}/index.html").read_text()
+    # its photos are not decoded and encoded again: the copies published last time stay
+    changed = changed_files(before, snapshot(site))
+    assert f"thread/{store.ids['report']}/index.html" in changed and not [c for c in changed if "/photos/" in c]
 
 
 def test_hiding_a_thread_removes_it_everywhere(store, site):
