@@ -219,7 +219,9 @@ def render_thread(site: Site, view: ThreadView) -> str:
     photos = [photo_files("", p) for p in report.photos] if report else []
     return site.render("thread.html", "../../", thread=row, messages=view.messages, state=state, due=due,
                        very_due=very_due, authority=authority, files=files, marks=MESSAGE_MARKS, senders=senders,
-                       state_reason=reason, report=report, photos=photos, shown=set(senders))
+                       state_reason=reason, report=report, photos=photos, shown=set(senders),
+                       pictures={a.id for m in view.messages for a in m.attachments
+                                 if not a.text_like and published_extension(a.content_type)})
 
 
 def render_attachment(site: Site, view: ThreadView, message, attachment) -> str:
