@@ -8,7 +8,7 @@ from pathlib import Path
 
 from store.blobs import blob_path
 from web_archive.files import OutputTree
-from web_archive.images import PAGE_COPY, published_extension
+from web_archive.images import PAGE_COPY, looks_like_image, published_extension
 from web_archive.photos import offer_image
 from web_archive.scrub import file_has_address
 
@@ -28,6 +28,11 @@ def offer_file(out: OutputTree, folder: str, file: str, attachment, blob_dir: Pa
                            reuse)
     source = blob_path(blob_dir, attachment.sha256)
     try:
+        with open(source, "rb") as handle:
+            if looks_like_image(handle.read(16)):
+                log.warning("attachment %s (%s) not published: an image sent as %s, whose metadata would go with it",
+                            attachment.id, file, attachment.content_type)
+                return False
         if file_has_address(source, allowed):
             log.warning("attachment %s (%s) not published: an email address in its bytes", attachment.id, file)
             return False

@@ -38,6 +38,20 @@ def published_extension(content_type: str) -> str | None:
             "image/webp": "webp"}.get(kind, "png")
 
 
+# How image files begin, whatever content type the mail gave them: JPEG, PNG, GIF, WebP (RIFF....WEBP), TIFF,
+# BMP, HEIF/AVIF (....ftyp). Such bytes are never published as they came (their metadata would go too).
+_IMAGE_STARTS = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*", b"BM")
+
+
+def looks_like_image(head: bytes) -> bool:
+    """
+    >>> looks_like_image(bytes.fromhex("ffd8ffe1") + b"Exif"), looks_like_image(b"RIFF1234WEBPVP8 "), looks_like_image(b"%PDF-1.4")
+    (True, True, False)
+    """
+    return (head.startswith(_IMAGE_STARTS) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+            or head[4:8] == b"ftyp")
+
+
 @dataclass(frozen=True)
 class Published:
     full: bytes        # the whole picture, re-encoded

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from PIL import Image
 
 from store.blobs import blob_path, put_blob
@@ -62,8 +61,6 @@ def test_a_reports_photos_are_published_as_pixels_only_with_a_page_copy(site, st
     assert sorted(p.name for p in folder.iterdir()) == [f"{photo}-page.jpg", f"{photo}.jpg"]
 
 
-@pytest.mark.xfail(strict=True, reason="a photo sent as application/octet-stream is published as its bytes, "
-                                       "EXIF and all")
 def test_an_image_under_another_content_type_is_not_published_as_its_bytes(store, tmp_path):
     data = tagged_jpeg()
     attachment = add_attachment(store, "IMG_0001.dat", "application/octet-stream", data)
