@@ -49,11 +49,17 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(QUIET_EDITABLE) $(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-# Debian packages the test suite uses: Chromium for the archive's browser tests, openssl for STARTTLS.
+# Debian packages the test suite uses: Chromium for the archive's browser tests, openssl for STARTTLS,
+# Postfix and swaks for tests/deploy/test_postfix.py (a private instance: the package is installed
+# with "No configuration", so the machine's own Postfix is neither configured nor started),
+# sqlite3 for the documented backup and restore.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 system-packages:
-	@command -v chromium >/dev/null && command -v openssl >/dev/null || \
-	  ( $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium openssl )
+	@command -v chromium >/dev/null && command -v openssl >/dev/null && command -v swaks >/dev/null && \
+	  command -v sqlite3 >/dev/null && test -x /usr/sbin/postfix || \
+	  ( echo "postfix postfix/main_mailer_type select No configuration" | $(SUDO) debconf-set-selections && \
+	    $(SUDO) apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium openssl postfix swaks sqlite3 )
 
 bench: test-setup
 	$(BIN)/python bench/ingest.py
@@ -62,6 +68,7 @@ bench: test-setup
 	$(BIN)/python bench/large_data.py
 	$(BIN)/python bench/bounces.py
 	$(BIN)/python bench/places.py
+	$(BIN)/python bench/digest.py
 	$(BIN)/python bench/soak.py
 
 clean:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from processors.alerts.bounced import DIGEST_KINDS, digest_bounced
 from processors.context import Context
 from processors.foi.responses import tell_citizen_delivery_failed
 from processors.letters.replies import LETTER_DELIVERY, tell_constituent_letter_bounced
@@ -27,6 +28,8 @@ def receive_bounce(session: Session, context: Context, outbox_id: int, inbound: 
     status = understood.bounce.status if understood.bounce else None
     outbox.state = OutboxState.FAILED
     outbox.last_error = f"bounced: {status or 'permanent failure'} ({understood.kind_reason})"[:5000]
+    if outbox.kind in DIGEST_KINDS:
+        return digest_bounced(session, context, outbox, understood, status)
     if outbox.thread_id is None or outbox.kind not in TO_AUTHORITY + TO_BODIES + (LETTER_DELIVERY,):
         return f"outbox {outbox_id} ({outbox.kind}) bounced"
     thread = session.get(Thread, outbox.thread_id)

@@ -32,6 +32,9 @@ class ProcessorsConfig:
     stranger_mails_per_hour: int = 1     # to one address (processors/strangers.py)
     stranger_mails_per_client_per_day: int = 50  # caused by one SMTP client
     report_questionnaire_days: int = 28  # after sending, ask the reporter whether it was fixed
+    time_zone: str = "Europe/London"     # the site's: daily digests at 07:00 there, weekly on its Mondays
+    digest_items_per_alert: int = 5      # then "and K more" with a link
+    unsubscribe_url: str = ""            # the one-click https URL serve's HTTP listener answers; "" = mailto only
 
     @property
     def blob_dir(self) -> Path:

@@ -51,7 +51,8 @@ class Context:
 
 
 SIGNED_HEADERS = [b"from", b"to", b"subject", b"date", b"message-id", b"reply-to", b"in-reply-to",
-                  b"references", b"auto-submitted", b"mime-version", b"content-type"]
+                  b"references", b"auto-submitted", b"mime-version", b"content-type", b"list-id",
+                  b"list-unsubscribe", b"list-unsubscribe-post"]
 _current: Context | None = None
 
 

@@ -41,7 +41,8 @@ MAX_REFERENCES = 10
 # Mail to an address that has not shown it is who it says (a forger can write any From:): only
 # processors/strangers.py queues these, with what they may repeat and how often.
 STRANGER_KINDS = frozenset({"foi_confirm", "foi_unknown_authority", "challenge", "letter_confirm", "letter_need_postcode",
-                            "letter_need_address", "letter_no_email", "letter_choose"})
+                            "letter_need_address", "letter_no_email", "letter_choose", "alert_confirm",
+                            "alert_unknown"})
 
 
 @dataclass
@@ -59,6 +60,7 @@ class MailSpec:
     written_by_a_person: bool = False
     to_stranger: bool = False    # set by processors/strangers.py only
     attachments: list[tuple[str, str, bytes]] = field(default_factory=list)  # (filename, content type, bytes)
+    headers: dict[str, str] = field(default_factory=dict)  # more headers (a digest's List-*, Precedence)
 
 
 def queue_mail(session: Session, context: Context, spec: MailSpec) -> Outbox:
@@ -149,6 +151,8 @@ def _build(spec: MailSpec, subject: str, body: str, message_id: str, now: dateti
         message["References"] = " ".join(spec.references)
     if not spec.written_by_a_person:
         message["Auto-Submitted"] = "auto-generated"  # RFC 3834: nobody should auto-answer it
+    for name, value in spec.headers.items():
+        message[name] = one_line(value)
     return message.as_bytes(policy=compat32.clone(linesep="\r\n"))  # SMTP wants CRLF
 
 

@@ -1,5 +1,6 @@
 """Jobs that run on a timer in `serve`: the sweeper, FOI reminders, thread ageing, expiring challenges,
-report questionnaires, expiring report drafts and unconfirmed letters."""
+report questionnaires, expiring report drafts and unconfirmed letters, expiring unconfirmed alerts and
+the alerts' digests (processors/alerts/digests.py)."""
 from __future__ import annotations
 
 import logging
@@ -8,6 +9,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from processors.alerts.digests import send_due_digests
+from processors.alerts.subscribing import expire_alerts
 from processors.context import Context
 from processors.foi.reminders import send_reminders
 from processors.letters.expiry import expire_unconfirmed_letters
@@ -42,9 +45,16 @@ def expire_unanswered_challenges(context: Context) -> int:
     return expired
 
 
+def expire_unconfirmed_alerts(context: Context) -> int:
+    with Session(context.engine) as session:
+        expired = expire_alerts(session, context)
+        session.commit()
+    return expired
+
+
 def run_periodic_jobs(context: Context) -> None:
     for job in (sweep, send_reminders, age_threads, expire_unanswered_challenges, send_questionnaires,
-                expire_unanswered_drafts, expire_unconfirmed_letters):
+                expire_unanswered_drafts, expire_unconfirmed_letters, expire_unconfirmed_alerts, send_due_digests):
         try:
             job(context)
         except Exception:  # one failing job must not stop the others or the service

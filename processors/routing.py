@@ -14,6 +14,7 @@ from email.utils import getaddresses
 
 from sqlmodel import Session, select
 
+from processors.alerts import complaints, subscribing
 from processors.bounces import receive_bounce
 from processors.context import Context
 from processors.holding_pen import hold, resolve
@@ -84,6 +85,10 @@ def on_thread_address(delivery: Delivery, route: Route) -> None:
 
 
 def on_bounce(delivery: Delivery, route: Route) -> None:
+    if complaints.is_complaint(delivery.inbound.raw):
+        done = complaints.unsubscribe_complainer(delivery.session, delivery.context, delivery.inbound.raw)
+        if done:
+            return delivery.outcome.notes.append(done)
     delivery.outcome.notes.append(receive_bounce(delivery.session, delivery.context, route.param_int("outbox_id"),
                                                  delivery.inbound, delivery.understood))
 
@@ -131,6 +136,15 @@ def for_an_operator(delivery: Delivery, route: Route) -> None:
     delivery.hold(route.address, f"mail for {route.address}, kept for an operator")
 
 
+def on_role_address(delivery: Delivery, route: Route) -> None:
+    """postmaster@, abuse@: a feedback-loop complaint about a digest unsubscribes; the rest is kept for an operator."""
+    if complaints.is_complaint(delivery.inbound.raw):
+        done = complaints.unsubscribe_complainer(delivery.session, delivery.context, delivery.inbound.raw)
+        if done:
+            return delivery.outcome.notes.append(done)
+    for_an_operator(delivery, route)
+
+
 # The rules of the shared rows; every kind adds those of its own (KindRegistry.route_rules).
 SHARED_RULES: dict[str, RouteRule] = {
     RouteName.THREAD_AUTHORITY: on_thread_address,
@@ -139,8 +153,11 @@ SHARED_RULES: dict[str, RouteRule] = {
     RouteName.CHALLENGE: on_challenge,
     RouteName.BOUNCE: on_bounce,
     RouteName.GENERAL: on_general,
-    RouteName.SUBSCRIBE: for_an_operator,
-    RouteName.POSTMASTER: for_an_operator,
+    RouteName.SUBSCRIBE: subscribing.on_subscribe,
+    RouteName.FOLLOW: subscribing.on_confirm,
+    RouteName.ALERTS: subscribing.on_reply,
+    RouteName.UNSUBSCRIBE: subscribing.on_unsubscribe,
+    RouteName.POSTMASTER: on_role_address,
 }
 
 

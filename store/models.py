@@ -335,6 +335,43 @@ class ReportStateChange(SQLModel, table=True):
     at: datetime = _when()
 
 
+class Subscriber(SQLModel, table=True):
+    """One address that follows something (processors/alerts/): it gets one digest per period.
+    Private: its address never reaches a public output (tests/archive/ canary)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320, sa_column_kwargs={"unique": True})  # lower case
+    created_at: datetime = _when()
+
+
+class Alert(SQLModel, table=True):
+    """What one subscriber follows, how often, and whether it is confirmed (store/states.py AlertState)."""
+
+    __table_args__ = (sa.Index("ix_alert_state_frequency", "state", "frequency"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    subscriber_id: int = Field(foreign_key="subscriber.id", index=True)
+    target: str = Field(max_length=20)          # AlertTarget
+    value: str = Field(max_length=200)          # the thread id, a slug, or the words (cleaned; see processors/alerts/)
+    label: str = Field(max_length=200)          # what mails call it: a published title, a slug, the words
+    frequency: str = Field(max_length=10)       # AlertFrequency
+    state: str = Field(default="pending", max_length=10)
+    inbound_id: Optional[int] = Field(default=None, foreign_key="inbound_message.id", index=True)
+    created_at: datetime = _when()
+    expires_at: datetime = _when()              # unconfirmed after this: expired
+    confirmed_at: Optional[datetime] = _when(nullable=True)  # items that arrived from then on are news
+    stopped_at: Optional[datetime] = _when(nullable=True)
+
+
+class AlertSent(SQLModel, table=True):
+    """A message a subscriber was told about (in a digest): never again. Written in the same
+    transaction as the digest's outbox row, so a run that stops half-way resumes without repeats."""
+
+    __tablename__ = "alert_sent"
+    subscriber_id: int = Field(foreign_key="subscriber.id", primary_key=True, sa_column_kwargs={"autoincrement": False})
+    message_id: int = Field(foreign_key="thread_message.id", primary_key=True, sa_column_kwargs={"autoincrement": False})
+    outbox_id: Optional[int] = Field(default=None, foreign_key="outbox.id", index=True)
+
+
 import store.change_tracking  # noqa: E402,F401  (keeps Thread.updated_at current on every session)
 import store.clean_rows  # noqa: E402,F401  (cleans the text of every row written, store/text.py)
 import store.representatives  # noqa: E402,F401  (representatives' tables: one metadata for the migrations)

@@ -57,3 +57,26 @@ class ThreadKindName(StrEnum):
     FOI = "foi"
     REPORT = "report"
     LETTER = "letter"
+
+
+class AlertState(StrEnum):
+    """An alert (processors/alerts/): asked for, until confirmed by reply (or expired); then
+    active until stopped (by reply, the unsubscribe headers, an operator)."""
+
+    PENDING = "pending"
+    ACTIVE = "active"
+    STOPPED = "stopped"
+    EXPIRED = "expired"
+
+
+class AlertTarget(StrEnum):
+    THREAD = "thread"        # value: the thread id
+    AUTHORITY = "authority"  # value: the counterpart's slug
+    AREA = "area"            # value: the council's slug (a postcode is looked up to its council)
+    SEARCH = "search"        # value: up to five lower-case words of letters and digits
+
+
+class AlertFrequency(StrEnum):
+    INSTANT = "instant"      # batched over five minutes
+    DAILY = "daily"          # 07:00 in the site's time zone
+    WEEKLY = "weekly"        # Mondays, 07:00

@@ -16,7 +16,8 @@ import pytest
 import sqlalchemy as sa
 
 from mailgate.runtime.settings import load_settings
-from tests.harness import LiveService, RelayCatcher
+from tests.cli_home import SAMPLE_BODIES, SAMPLE_CONTACTS, Mailgate
+from tests.harness import SAMPLE_AUTHORITIES, LiveService, RelayCatcher
 
 DATA = Path(__file__).parent / "data"
 POSTGRES_ADMIN_URL = os.environ.get("MAILGATE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -110,3 +111,20 @@ def service(make_settings, backend, relay):
     live = LiveService(make_settings(relay=relay.address, **backend)).start()
     yield live
     live.stop()
+
+
+@pytest.fixture
+def mailgate(tmp_path) -> Mailgate:
+    """The `mailgate` command in a temporary home with a new, empty store."""
+    command = Mailgate(tmp_path / "home")
+    command("db", "upgrade")  # only serve, demo and db upgrade create a store
+    return command
+
+
+@pytest.fixture
+def sample(mailgate) -> Mailgate:
+    """A store with the sample authorities, the fictional councils and their contacts."""
+    mailgate("import", "authorities", SAMPLE_AUTHORITIES)
+    mailgate("import", "bodies", SAMPLE_BODIES)
+    mailgate("import", "contacts", SAMPLE_CONTACTS)
+    return mailgate

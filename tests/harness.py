@@ -37,7 +37,7 @@ def set_date(raw: bytes, when: datetime | None) -> bytes:
 
 
 @contextmanager
-def module_service(folder: Path, lmtp: bool = False, **settings):
+def module_service(folder: Path, lmtp: bool = False, policy: bool = False, **settings):
     """One embedded service for a whole test module (the front door's tests share it), with a relay,
     on settings of its own: the machine's MAILGATE_* variables are not read."""
     import os
@@ -52,7 +52,7 @@ def module_service(folder: Path, lmtp: bool = False, **settings):
             environment.delenv(variable)
         loaded = load_settings(home=folder, domain="foi.test", secret="test-secret", sweep_interval=3600.0,
                                worker_threads=2, relay=relay.address, **settings)
-    service = LiveService(loaded).start(lmtp=lmtp)
+    service = LiveService(loaded).start(lmtp=lmtp, policy=policy)
     try:
         yield service
     finally:

@@ -29,7 +29,7 @@ TEXT_EXTENSIONS = frozenset(("txt", "csv"))
 LINKED_ROUTES = (RouteName.NEW_FOI, RouteName.NEW_REPORT, RouteName.SUBSCRIBE)
 # Service addresses the pages link to that an operator still answers by hand (processors/routing.py keeps
 # their mail for an operator): the about page calls them coming, with what they will do.
-HELD_FOR_OPERATOR = ((RouteName.SUBSCRIBE, "Following a request by email"),)
+HELD_FOR_OPERATOR: tuple[tuple[str, str], ...] = ()  # alerts work by themselves now (processors/alerts/)
 MESSAGE_MARKS = {"auto_reply": "Automatic reply", "bounce": "Delivery failure (bounce)",
                  "follow_up": "Follow-up", "note": "Requester's note", "request": "Request", "reply": "Reply",
                  "update": "Update"}
@@ -136,7 +136,11 @@ class Site:
         return f"mailto:{self.addresses.service(RouteName.NEW_REPORT)}?subject={quote('Problem report')}"
 
     def follow_mailto(self, thread_id: int) -> str:
-        return f"mailto:{self.addresses.service(RouteName.SUBSCRIBE)}?subject={quote(f'follow thread {thread_id}')}"
+        return self.follow("thread", str(thread_id))
+
+    def follow(self, target: str, value: str) -> str:
+        """A `mailto:` link to subscribe@ with the subject that follows this (processors/alerts/asking.py)."""
+        return f"mailto:{self.addresses.service(RouteName.SUBSCRIBE)}?subject={quote(f'follow {target} {value}')}"
 
     def permalink(self, relative: str) -> str:
         return self.config.base_url + relative

@@ -14,8 +14,9 @@ from urllib.parse import quote_plus
 
 import sqlalchemy as sa
 
+from store.publishable import FLAGS, PUBLISHABLE
 from store.report_states import UNSENT
-from web_archive.source import FLAGS, PUBLISHABLE, ThreadView, chunked, iso
+from web_archive.source import ThreadView, chunked, iso
 
 UNSENT_STATES = frozenset(state.value for state in UNSENT)
 POSTCODE_SOURCE = "postcode"

@@ -13,19 +13,13 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 import sqlalchemy as sa
 
 from store.content_types import is_text_like
+from store.publishable import FLAGS, PUBLISHABLE, PUBLISHED_KINDS, VISIBLE_MESSAGE  # noqa: F401 (re-exported)
 from store.utc_datetime import UTCDateTime
 
 if TYPE_CHECKING:
     from web_archive.report_source import ReportView
 
-PUBLISHED_KINDS = ("foi", "report")  # "letter" is private: only counted, never shown
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
-
-# A thread is public when all of this holds; the same words are in docs/archive.md.
-PUBLISHABLE = ("t.public = :yes AND t.hidden = :no AND t.state != 'awaiting_confirmation'"
-               " AND t.kind IN ('foi', 'report')")
-VISIBLE_MESSAGE = "m.hidden = :no AND m.kind != 'spam'"
-FLAGS = {"yes": True, "no": False}
 
 
 def iso(value) -> str | None:

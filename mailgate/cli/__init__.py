@@ -1,5 +1,5 @@
 """The `mailgate` command. Each command group lives in a module of its own in this package
-(service, setup, inbound, imports, places, foi, reports, holding_pen, limits, censor, archive), registered below."""
+(service, setup, inbound, imports, places, foi, reports, holding_pen, limits, censor, archive, alerts), registered below."""
 from __future__ import annotations
 
 import logging
@@ -59,6 +59,7 @@ def main() -> None:
 
 def _register() -> None:
     from mailgate.cli import (
+        alerts,
         archive,
         censor,
         foi,
@@ -74,7 +75,8 @@ def _register() -> None:
 
     for command in (service.serve, service.worker, service.demo, setup.config, setup.db, setup.routes,
                     setup.status, inbound.inbound, imports.import_group, places.where, foi.foi, reports.report,
-                    holding_pen.holding_pen, limits.limits, *censor.COMMANDS, archive.archive):
+                    holding_pen.holding_pen, limits.limits, *censor.COMMANDS, archive.archive, alerts.alerts,
+                    alerts.digest):
         cli.add_command(command)
 
 

@@ -20,6 +20,7 @@ class GatewayConfig:
     secret: str
     smtp: str = ""
     lmtp: str = ""
+    policy: str = ""  # Postfix's policy service (mailgate/gateway/policy.py)
     max_message_size: int = 25 * 1024 * 1024
     spool_threshold: int = DEFAULT_THRESHOLD  # DATA past this many bytes waits in a temporary file
     tls_cert: str = ""

@@ -31,7 +31,8 @@ from mailgate.gateway.fast_data import QuickData
 from mailgate.gateway.front_door import ClientSession, FrontDoor, RoutedEnvelope, Xforward, offered_keywords
 from mailgate.gateway.ingest_activity import IngestActivity
 from mailgate.gateway.open_files import raise_open_file_limit
-from mailgate.gateway.recipients import RecipientChecker
+from mailgate.gateway.policy import PolicyServer
+from mailgate.gateway.recipients import RecipientChecker, Verdict, refuse
 from mailgate.gateway.xforward import Networks, networks
 from store.addresses.book import AddressBook
 from store.addresses.routes import RouteTable
@@ -82,16 +83,7 @@ class GatewayHandler:
         if limited and (over := self.limits.recipients_refused(session.client)):
             session.hang_up = True
             return over
-        try:
-            # Most verdicts need no query (or a cached one): skip the thread hop for those.
-            verdict = self.checker.check_without_store(address, envelope.mail_from or "")
-            if verdict is None:
-                verdict = await asyncio.get_running_loop().run_in_executor(
-                    self.reads, self.checker.check, address, envelope.mail_from or "")
-                self.reads_outage.worked()
-        except Exception as exc:
-            self.reads_outage.failed(exc)
-            return "451 4.3.0 mailgate cannot check this address just now; please try again later"
+        verdict = await self.verdict(address, envelope.mail_from or "")
         if verdict.accept:
             envelope.rcpt_tos.append(address)
             if isinstance(envelope, RoutedEnvelope) and verdict.route is not None:
@@ -102,6 +94,20 @@ class GatewayHandler:
                 session.hang_up = True
                 return over
         return verdict.reply
+
+    async def verdict(self, address: str, mail_from: str) -> Verdict:
+        """The recipient's verdict, as RCPT answers it here and the policy service answers it for Postfix."""
+        try:
+            # Most verdicts need no query (or a cached one): skip the thread hop for those.
+            verdict = self.checker.check_without_store(address, mail_from)
+            if verdict is None:
+                verdict = await asyncio.get_running_loop().run_in_executor(
+                    self.reads, self.checker.check, address, mail_from)
+                self.reads_outage.worked()
+        except Exception as exc:
+            self.reads_outage.failed(exc)
+            return refuse("mailgate cannot check this address just now; please try again later", "451 4.3.0")
+        return verdict
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         self.in_flight += 1
@@ -206,7 +212,7 @@ def address_of(sock: socket.socket) -> str:
 
 async def start_servers(config: GatewayConfig, handler: GatewayHandler,
                         sockets: dict[str, socket.socket]) -> list[asyncio.base_events.Server]:
-    """Start SMTP (and LMTP when configured) on already-bound sockets."""
+    """Start SMTP (and LMTP and the policy service, when configured) on already-bound sockets."""
     loop = asyncio.get_running_loop()
     context = tls_context(config)
     common: dict[str, Any] = dict(data_size_limit=config.max_message_size, enable_SMTPUTF8=True, decode_data=False,
@@ -218,6 +224,8 @@ async def start_servers(config: GatewayConfig, handler: GatewayHandler,
                                                 sock=sockets["smtp"]))
     if "lmtp" in sockets:
         servers.append(await loop.create_server(lambda: GatewayLMTP(handler, **common), sock=sockets["lmtp"]))
+    if "policy" in sockets:
+        servers.append(await PolicyServer(handler.verdict, config.idle_timeout).start(sockets["policy"]))
     return servers
 
 

@@ -21,6 +21,7 @@ def gateway_config(settings: Settings, sockets: dict[str, socket.socket], routes
     return GatewayConfig(database_url=settings.sqlalchemy_url, domain=settings.domain,
                          secret=settings.secret.get_secret_value(), smtp=address_of(sockets["smtp"]),
                          lmtp=address_of(sockets["lmtp"]) if "lmtp" in sockets else "",
+                         policy=address_of(sockets["policy"]) if "policy" in sockets else "",
                          max_message_size=settings.max_message_size,
                          spool_threshold=settings.spool_threshold, tls_cert=settings.tls_cert,
                          tls_key=settings.tls_key, broker_url=settings.broker_url,
@@ -46,7 +47,16 @@ def processors_config(settings: Settings) -> ProcessorsConfig:
         loop_forwards_per_hour=settings.loop_forwards_per_hour, loop_similarity=settings.loop_similarity,
         stranger_mails_per_hour=settings.stranger_mails_per_hour,
         stranger_mails_per_client_per_day=settings.stranger_mails_per_client_per_day,
-        report_questionnaire_days=settings.report_questionnaire_days)
+        report_questionnaire_days=settings.report_questionnaire_days, time_zone=settings.time_zone,
+        digest_items_per_alert=settings.digest_items_per_alert, unsubscribe_url=_unsubscribe_url(settings))
+
+
+def _unsubscribe_url(settings: Settings) -> str:
+    """RFC 8058 one-click needs https: given when serve's HTTP listener is on and the public URL the
+    operator configured for it (behind their TLS proxy) is https."""
+    if settings.http and settings.site_url.startswith("https://"):
+        return settings.site_url.rstrip("/") + "/unsubscribe"
+    return ""
 
 
 def archive_config(settings: Settings) -> ArchiveConfig:

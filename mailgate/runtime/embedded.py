@@ -104,21 +104,25 @@ class BackgroundService:
     service: Service | None = None
     port: int = 0
     lmtp_port: int = 0
+    policy_port: int = 0
 
     @property
     def context(self) -> Context:
         assert self.service is not None and self.service.context is not None, "start() the service first"
         return self.service.context
 
-    def start(self, lmtp: bool = False, archive: bool = False) -> BackgroundService:
-        """`archive`: keep the archive built and serve it on an ephemeral port (`archive_url`), as serve does."""
+    def start(self, lmtp: bool = False, archive: bool = False, policy: bool = False) -> BackgroundService:
+        """`archive`: keep the archive built and serve it on an ephemeral port (`archive_url`), as serve does;
+        `policy`: serve Postfix's policy service too (`policy_port`)."""
         on_loopback = {"smtp": "127.0.0.1:0", "lmtp": "127.0.0.1:0" if lmtp else "", "gateway_processes": 1,
-                       "http": "127.0.0.1:0" if archive else ""}
+                       "http": "127.0.0.1:0" if archive else "", "policy": "127.0.0.1:0" if policy else ""}
         self.service = Service(self.settings.model_copy(update=on_loopback), clock=self.clock, kinds=self.kinds,
                                niceness=0).start()
         self.port = self.service.sockets["smtp"].getsockname()[1]
         if lmtp:
             self.lmtp_port = self.service.sockets["lmtp"].getsockname()[1]
+        if policy:
+            self.policy_port = self.service.sockets["policy"].getsockname()[1]
         return self
 
     def smtp(self) -> smtplib.SMTP:

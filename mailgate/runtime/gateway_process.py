@@ -50,6 +50,8 @@ async def run(config: GatewayConfig, activity: IngestActivity) -> None:
     sockets = {"smtp": listening_socket(config.smtp, "MAILGATE_SMTP", reuse_port=True)}
     if config.lmtp:
         sockets["lmtp"] = listening_socket(config.lmtp, "MAILGATE_LMTP", reuse_port=True)
+    if config.policy:
+        sockets["policy"] = listening_socket(config.policy, "MAILGATE_POLICY", reuse_port=True)
     gateway = Gateway(config, enqueuer(config), activity)
     await gateway.start(sockets)
     stop = asyncio.Event()

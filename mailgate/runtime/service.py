@@ -52,6 +52,8 @@ def open_sockets(settings: Settings, *, listen: bool = True) -> dict[str, socket
     sockets = {"smtp": listening_socket(settings.smtp, "MAILGATE_SMTP", reuse, listen)}
     if settings.lmtp:
         sockets["lmtp"] = listening_socket(settings.lmtp, "MAILGATE_LMTP", reuse, listen)
+    if settings.policy:
+        sockets["policy"] = listening_socket(settings.policy, "MAILGATE_POLICY", reuse, listen)
     return sockets
 
 
@@ -112,7 +114,10 @@ class Service:
             # A child process keeps it built, so the gateways and the actors never wait for a build.
             self._keeper = ArchiveKeeper(archive_config(settings), settings.archive_path, activity, log_levels).start()
         if http is not None:
-            self._web = WebListener(http, settings.archive_path or settings.home / "archive").start()
+            from mailgate.runtime import unsubscribe_page
+
+            self._web = WebListener(http, settings.archive_path or settings.home / "archive",
+                                    routes={unsubscribe_page.PATH: unsubscribe_page.endpoint(self.context)}).start()
         started = threading.Event()
         self.gateway = None if several else Gateway(gateway, queue, activity)
         self._thread = threading.Thread(target=asyncio.run, args=(self._run(self.gateway, started),),

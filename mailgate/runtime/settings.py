@@ -62,6 +62,8 @@ class Settings(BaseSettings):
                                   description="prefix of mailgate's Redis keys: several instances can share one Redis")
     smtp: str = Field("127.0.0.1:2525", description="SMTP listen address HOST:PORT")
     lmtp: str = Field("", description="LMTP listen address HOST:PORT (for Postfix/Exim); empty = off")
+    policy: str = Field("", description="Postfix policy service HOST:PORT (check_policy_service): RCPT verdicts "
+                        "for the MTA in front, docs/deploy.md; empty = off")
     relay: str = Field("", description="outbound smarthost HOST:PORT; empty = write to Maildir $HOME/outbox")
     http: str = Field("127.0.0.1:8000", description="HTTP listen address HOST:PORT of `serve`: the archive, kept "
                       "built in MAILGATE_ARCHIVE_DIR; empty = off (a real web server serves the archive)")
@@ -126,6 +128,10 @@ class Settings(BaseSettings):
                                                    "(IP address) per day")
     report_questionnaire_days: int = Field(28, ge=1, description="days after a problem report is sent before "
                                            "the reporter is asked whether it was fixed")
+    time_zone: str = Field("Europe/London", description="the site's time zone (IANA name): daily alert digests go "
+                           "at 07:00 there, weekly ones on its Mondays")
+    digest_items_per_alert: int = Field(5, ge=1, description="items a digest lists per alert before "
+                                        "\"and K more\" with a link")
     phone_patterns: str = Field("", description="extra phone-number regexes to redact, separated by ';;' "
                                 "(UK and international numbers are always redacted)")
 
@@ -147,6 +153,17 @@ class Settings(BaseSettings):
                 self.site_url = f"http://{self.http}/"
         return self
 
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"MAILGATE_TIME_ZONE: {value!r} is not a time zone name such as Europe/London") from None
+        return value
+
     @field_validator("http", mode="before")
     @classmethod
     def _http_off(cls, value: object) -> object:
@@ -157,7 +174,7 @@ class Settings(BaseSettings):
     def _log_level(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
 
-    @field_validator("smtp", "lmtp", "relay", "dns_resolver", "http")
+    @field_validator("smtp", "lmtp", "policy", "relay", "dns_resolver", "http")
     @classmethod
     def _host_port(cls, value: str, info) -> str:
         if value:

@@ -32,8 +32,19 @@ class WebHandler(ArchiveHandler):
 
     timeout = 30  # seconds a client may stay silent: an idle connection must not hold its thread for ever
 
+    def _endpoint(self) -> Endpoint | None:
+        path = self.path.split("?", 1)[0]
+        return getattr(self.server, "routes", {}).get(path) or ROUTES.get(path)
+
+    def do_POST(self) -> None:
+        endpoint = self._endpoint()
+        if endpoint is None:
+            self.send_error(405, "only the endpoints (such as /unsubscribe) take a POST")
+        else:
+            endpoint(self)
+
     def do_GET(self) -> None:
-        endpoint = ROUTES.get(self.path.split("?", 1)[0])
+        endpoint = self._endpoint()
         if endpoint is not None:
             endpoint(self)
         elif not (Path(self.directory) / "index.html").exists():
@@ -70,6 +81,7 @@ class BoundedServer(http.server.ThreadingHTTPServer):
         super().__init__(address, handler, bind_and_activate=False)
         self.slots = threading.BoundedSemaphore(most)
         self.turned_away = 0
+        self.routes: dict[str, Endpoint] = {}
 
     def process_request(self, request, client_address) -> None:
         if not self.slots.acquire(blocking=False):
@@ -95,10 +107,12 @@ class WebListener:
     MOST_CONNECTIONS = 64
 
     def __init__(self, sock: socket.socket, archive: Path, most_connections: int = MOST_CONNECTIONS,
-                 idle_timeout: float = WebHandler.timeout):
+                 idle_timeout: float = WebHandler.timeout, routes: dict[str, Endpoint] | None = None):
+        """`routes`: this listener's own endpoints (one service's context), before the module's ROUTES."""
         archive.mkdir(parents=True, exist_ok=True)
         handler = functools.partial(_handler(idle_timeout), directory=str(archive.resolve()))
         self.server = BoundedServer(sock.getsockname()[:2], handler, most_connections)
+        self.server.routes.update(routes or {})
         self.server.socket.close()
         sock.setblocking(True)
         self.server.socket = sock

@@ -59,7 +59,11 @@ class AddressBook(ServiceAddresses):
 
     def address(self, route_name: str, ident: int) -> str:
         pattern = self.routes[route_name]
-        return f"{pattern.local_part(ident, make_token(self.secret, pattern.purpose, ident))}@{self.domain}"
+        return f"{pattern.local_part(ident, self.token(route_name, ident))}@{self.domain}"
+
+    def token(self, route_name: str, ident: int) -> str:
+        """The token of this row's address for `ident` (also what the unsubscribe URL carries)."""
+        return make_token(self.secret, self.routes[route_name].purpose, ident)
 
     def authority_facing(self, thread_id: int) -> str:
         return self.address(RouteName.THREAD_AUTHORITY, thread_id)

@@ -24,6 +24,9 @@ class RouteName(StrEnum):
     BOUNCE = "bounce"
     NEW_FOI = "new_foi"
     SUBSCRIBE = "subscribe"
+    FOLLOW = "follow"
+    ALERTS = "alerts"
+    UNSUBSCRIBE = "unsubscribe"
     NEW_REPORT = "new_report"
     GENERAL = "general"
     POSTMASTER = "postmaster"
@@ -152,8 +155,14 @@ ROUTES = RouteTable((
                  param="outbox_id", purpose="bounce"),
     RoutePattern(RouteName.NEW_FOI, "start a Freedom-of-Information request to the named authority", prefix="foi",
                  param="authority"),
-    RoutePattern(RouteName.SUBSCRIBE, "follow a thread or an authority (the archive's \"follow\" links); kept for "
-                 "an operator until alerts are automatic", mailboxes=("subscribe",)),
+    RoutePattern(RouteName.FOLLOW, "the subscriber confirms an alert by replying to its confirmation mail",
+                 prefix="follow", param="alert_id", purpose="follow"),
+    RoutePattern(RouteName.ALERTS, "a subscriber's replies to their digest: `stop N`, `stop all`", prefix="alerts",
+                 param="subscriber_id", purpose="alerts"),
+    RoutePattern(RouteName.UNSUBSCRIBE, "List-Unsubscribe mailto of a subscriber's digest: any mail stops every alert",
+                 prefix="unsubscribe", param="subscriber_id", purpose="unsubscribe"),
+    RoutePattern(RouteName.SUBSCRIBE, "follow a thread, an authority, an area or words (the archive's \"follow\" "
+                 "links): an alert, confirmed by reply (processors/alerts/)", mailboxes=("subscribe",)),
     RoutePattern(RouteName.NEW_REPORT, "report a problem (the archive's \"report a problem\" link): a draft "
                  "report, answered with a question or a confirmation (processors/reports/)", mailboxes=("report",)),
     RoutePattern(RouteName.GENERAL, "the service's general address: routed by In-Reply-To/References, else held "

@@ -14,6 +14,8 @@ from store.blobs import put_blob
 from store.db import make_engine
 from store.migrate import upgrade
 from store.models import (
+    Alert,
+    AlertSent,
     Attachment,
     Counterpart,
     HeldMessage,
@@ -21,6 +23,7 @@ from store.models import (
     Report,
     ReportPhoto,
     ReportStateChange,
+    Subscriber,
     Thread,
     ThreadMessage,
 )
@@ -44,7 +47,9 @@ PRIVATE = ("PRIVATE-BODY-TEXT", "PRIVATE-QUOTED", "PRIVATE-SUBJECT", "citizen.se
            # a problem report's private rows: the reporter's name, the original photo (EXIF and all)
            "REPORTER-NAME-CANARY", "PHOTO-EXIF-CANARY", "photo-canary.example",
            # the metadata blocks of a photo attached to an FOI reply or a report, and that photo's GPS position
-           *CANARIES, *PHOTO_GPS_TEXT)
+           *CANARIES, *PHOTO_GPS_TEXT,
+           # alerts (processors/alerts/): a subscriber's address, what they follow, the words they search for
+           "subscriber-canary.example", "SUBSCRIBEDWORDCANARY", "ALERT-LABEL-CANARY")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 # The only addresses a page may carry: the service's own request-making addresses (mailto: links).
 ALLOWED_ADDRESS = re.compile(r"(?:foi-[a-z0-9-]+|report|subscribe)@" + re.escape(DOMAIN))
@@ -200,6 +205,13 @@ class Store:
             self.add(Thread(kind="letter", title="LETTER-CONTENT never delivered", state=state, counterpart_id=mp.id,
                             citizen_name="LETTER-CONSTITUENT-NAME", citizen_email="voter@private.example",
                             public=False))
+        subscriber = self.add(Subscriber(email="reader@subscriber-canary.example"))
+        self.add(Alert(subscriber_id=subscriber.id, target="search", value="subscribedwordcanary pothole",
+                       label="SUBSCRIBEDWORDCANARY pothole", frequency="daily", state="active",
+                       confirmed_at=when(60), expires_at=when(60)))
+        self.add(Alert(subscriber_id=subscriber.id, target="thread", value=str(report.id), label="ALERT-LABEL-CANARY",
+                       frequency="weekly", state="pending", expires_at=when(60)))
+        self.add(AlertSent(subscriber_id=subscriber.id, message_id=reply.id))
         raw = self.add(InboundMessage(mail_from="x@y.example", rcpt_to=["nobody@archive.test"],
                                       raw=b"RAW-BYTES HELD-IN-PEN", size=21))
         self.add(HeldMessage(inbound_id=raw.id, recipient="nobody@archive.test", reason="HELD-IN-PEN"))

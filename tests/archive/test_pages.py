@@ -139,6 +139,7 @@ def test_derived_states(site, store):
 def test_authority_page_statistics_and_request_link(site, store):
     html = read(site, "authority/camden/index.html")
     assert 'href="mailto:foi-camden@archive.test?subject=Freedom%20of%20Information%20request"' in html
+    assert 'href="mailto:subscribe@archive.test?subject=follow%20authority%20camden"' in html  # processors/alerts/
     assert "foi@camden.example" not in html
     stats = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", html))
     # three public requests (pothole, library, tree), two answered, one overdue; two reports

@@ -94,11 +94,11 @@ def test_an_about_page_linked_from_every_page(site, store):
     assert "<h1>" in about
     assert "foi-camden@archive.test" in about  # how to ask, with a real address to copy
     assert "reply" in about.lower()
-    # report@ and subscribe@ are still kept for an operator: the page says they are coming, not that they work
-    assert re.search(r"(?i)coming", about)
-    # problem reports work by email now: the page says how, and not under "coming soon"
+    # problem reports and alerts work by email now: the page says how, and nothing is "coming soon"
     how_to_report = about.index("Report a problem")
-    assert "report@archive.test" in about[how_to_report:about.index("Coming soon")]
+    assert "report@archive.test" in about[how_to_report:about.index("Follow requests")]
+    assert "subscribe@archive.test" in about[about.index("Follow requests"):] and "thread 12" in about
+    assert not re.search(r"(?i)coming soon", about)
     # the data credits, from the one list of them
     from templates.credits import CREDITS
 

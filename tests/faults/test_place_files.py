@@ -20,16 +20,8 @@ from processors.places.import_contacts import import_contacts
 from processors.places.import_postcodes import import_postcodes
 from store.authorities import ImportError_
 from store.models import BodyArea, PostcodePoint
-from tests.places.conftest import Mailgate
 
 MB = 2**20
-
-
-@pytest.fixture
-def mailgate(tmp_path) -> Mailgate:
-    mailgate = Mailgate(tmp_path / "home")
-    mailgate("db", "upgrade")
-    return mailgate
 
 
 def sparse(path, size):

@@ -13,16 +13,8 @@ from sqlmodel import select
 from processors.letters import popolo
 from store.authorities import ImportError_
 from store.models import Counterpart
-from tests.places.conftest import Mailgate
 
 MB = 2**20
-
-
-@pytest.fixture
-def mailgate(tmp_path) -> Mailgate:
-    mailgate = Mailgate(tmp_path / "home")
-    mailgate("db", "upgrade")
-    return mailgate
 
 
 def test_a_50_mb_file_is_refused_before_a_byte_is_read(mailgate, tmp_path):

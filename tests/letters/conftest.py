@@ -1,15 +1,15 @@
-"""The `mailgate` command on a real SQLite store (tests/places/conftest.py), with the sample MPs."""
+"""The `mailgate` command on a real SQLite store (tests/cli_home.py), with the sample MPs."""
 from __future__ import annotations
 
 import pytest
 
-from tests.places.conftest import SAMPLES, Mailgate, mailgate, sample  # noqa: F401  (fixtures shared)
+from tests.cli_home import SAMPLES, Mailgate
 
 SAMPLE_REPRESENTATIVES = SAMPLES / "sample_representatives.json"
 
 
 @pytest.fixture
-def members(mailgate: Mailgate) -> Mailgate:  # noqa: F811
+def members(mailgate: Mailgate) -> Mailgate:
     """A store with the sample representatives imported."""
     mailgate("import", "representatives", SAMPLE_REPRESENTATIVES)
     return mailgate

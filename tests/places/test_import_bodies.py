@@ -6,7 +6,7 @@ import json
 from sqlmodel import select
 
 from store.models import BodyArea, Counterpart
-from tests.places.conftest import SAMPLE_AUTHORITIES, SAMPLE_BODIES
+from tests.cli_home import SAMPLE_AUTHORITIES, SAMPLE_BODIES
 
 
 def write(tmp_path, features, name="bodies.geojson"):

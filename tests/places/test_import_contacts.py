@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from store.models import BodyContact, Counterpart
-from tests.places.conftest import SAMPLE_CONTACTS
+from tests.cli_home import SAMPLE_CONTACTS
 
 
 def test_the_sample_contacts_with_several_emails_and_keywords(sample):

@@ -11,7 +11,7 @@ from processors.places.import_postcodes import import_postcodes
 from processors.places.lookup import find_place, responsible_for
 from store.migrate import upgrade
 from store.models import PostcodePoint
-from tests.places.conftest import SAMPLE_BODIES, SAMPLE_CONTACTS
+from tests.cli_home import SAMPLE_BODIES, SAMPLE_CONTACTS
 
 pytestmark = pytest.mark.postgres_redis
 

@@ -11,7 +11,7 @@ import pytest
 
 from processors.places import index as places_index
 from processors.places.lookup import find_place, responsible_for
-from tests.places.conftest import SAMPLE_BODIES
+from tests.cli_home import SAMPLE_BODIES
 
 
 def test_a_point_finds_the_district_and_the_county_and_contacts_decide_the_tier(sample):

@@ -2,18 +2,10 @@
 (recorded as the operator's); a wrong id or state is named with what would work."""
 from __future__ import annotations
 
-import pytest
 from sqlmodel import Session
 
 from store.models import Report, Thread
-from tests.places.conftest import Mailgate
-
-
-@pytest.fixture
-def mailgate(tmp_path) -> Mailgate:
-    command = Mailgate(tmp_path / "home")
-    command("db", "upgrade")  # only serve, demo and db upgrade create a store
-    return command
+from tests.cli_home import Mailgate
 
 
 def a_report(mailgate: Mailgate) -> int:

@@ -1,21 +1,21 @@
-"""The `mailgate` command run in-process on a real SQLite store in a temporary home, and the samples."""
+"""The `mailgate` command run in-process on a real SQLite store in a temporary home (as an operator
+runs it), and the samples it imports. The `mailgate` and `sample` fixtures (tests/conftest.py) use it."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
 import alembic  # noqa: F401  (loaded: each command then migrates in-process, not in a new interpreter)
-import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
 from sqlmodel import Session
 
 from mailgate.cli import cli
+from tests.harness import SAMPLE_AUTHORITIES  # noqa: F401  (one home; the tests import it from here too)
 
-SAMPLES = Path(__file__).parent.parent.parent / "mailgate" / "data"
+SAMPLES = Path(__file__).resolve().parent.parent / "mailgate" / "data"
 SAMPLE_BODIES = SAMPLES / "sample_places.geojson"
 SAMPLE_CONTACTS = SAMPLES / "sample_contacts.csv"
-SAMPLE_AUTHORITIES = SAMPLES / "sample_authorities.csv"
 
 
 class Mailgate:
@@ -33,19 +33,3 @@ class Mailgate:
 
     def session(self) -> Session:
         return Session(sa.create_engine(f"sqlite:///{self.home / 'mailgate.db'}"))
-
-
-@pytest.fixture
-def mailgate(tmp_path) -> Mailgate:
-    command = Mailgate(tmp_path / "home")
-    command("db", "upgrade")  # only serve, demo and db upgrade create a store
-    return command
-
-
-@pytest.fixture
-def sample(mailgate) -> Mailgate:
-    """A store with the sample authorities, the fictional councils and their contacts."""
-    mailgate("import", "authorities", SAMPLE_AUTHORITIES)
-    mailgate("import", "bodies", SAMPLE_BODIES)
-    mailgate("import", "contacts", SAMPLE_CONTACTS)
-    return mailgate
