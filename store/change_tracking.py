@@ -1,4 +1,5 @@
-"""Keeps `thread.updated_at` current: any ORM change to a thread, one of its messages or files bumps it.
+"""Keeps `thread.updated_at` current: any ORM change to a thread, one of its messages or files, or a problem
+report's own rows (its place and category, photos, recorded state changes) bumps it.
 
 Registered on SQLAlchemy's Session class, so every writer (actors, CLI, tests)
 is covered without remembering to do it. Bulk Core updates must set it themselves.
@@ -11,13 +12,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 import store.clock
-from store.models import Attachment, Thread, ThreadMessage
+from store.models import Attachment, Report, ReportPhoto, ReportStateChange, Thread, ThreadMessage
+
+# Rows that carry their thread's id and show on its public page.
+_OF_A_THREAD = (ThreadMessage, Report, ReportPhoto, ReportStateChange)
 
 
 def _thread_ids_touched(session: Session) -> set[int]:
     ids: set[int] = set()
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
-        if isinstance(obj, ThreadMessage) and obj.thread_id is not None:
+        if isinstance(obj, _OF_A_THREAD) and obj.thread_id is not None:
             ids.add(obj.thread_id)
         elif isinstance(obj, Attachment) and obj.message_id is not None:
             message = session.get(ThreadMessage, obj.message_id)

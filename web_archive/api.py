@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 import json
+import re
 
+from store.foi_states import state_label
 from store.public_urls import thread_path
-from web_archive.pages import Site, attachment_path, rfc3339
+from web_archive.pages import Site, attachment_path, report_state_reason, rfc3339
+from web_archive.photos import photo_files
 from web_archive.source import ThreadView
+from web_archive.stats import CLOSED_REPORT_STATES
 from web_archive.summary import Summary
 
-CLOSED_REPORT_STATES = ("fixed", "closed", "duplicate", "not_responsible", "unable_to_fix", "hidden")
+# Where sending.py's public record of a report turns from the reporter's words to the fields it adds.
+SENT_FIELDS = "\n\nCategory: "
 
 
 def _dump(value) -> str:
@@ -38,7 +43,17 @@ def thread_json(site: Site, view: ThreadView) -> str:
         "authority": {"slug": authority.slug, "name": authority.name} if authority else None,
         "requester": row.citizen_name, "created_at": rfc3339(row.created_at), "sent_at": rfc3339(row.sent_at),
         "due": due.isoformat() if due else None, "very_overdue_after": very_due.isoformat() if very_due else None,
-        "messages": messages})
+        "report": _report_json(site, view), "messages": messages})
+
+
+def _report_json(site: Site, view: ThreadView) -> dict | None:
+    report = view.report
+    if report is None:
+        return None
+    return {"category": report.category, "lat": report.lat, "long": report.lon, "postcode": report.postcode or None,
+            "map": report.map_link,
+            "photos": [site.permalink(photo_files(thread_path(view.row.id), p)[0]) for p in report.photos],
+            "history": [{"state": c.state, "source": c.source, "at": rfc3339(c.at)} for c in report.changes]}
 
 
 def index_entry(site: Site, row, state: str) -> dict:
@@ -56,25 +71,54 @@ def threads_index(site: Site, summaries: list[Summary]) -> str:
             + ",".join(s.index_json for s in summaries) + "]}")
 
 
+def service_code(category: str) -> str:
+    """A category's Open311 service code: its words in lower case joined by hyphens.
+
+    >>> service_code("Street lights"), service_code("Fly-tipping & litter"), service_code("")
+    ('street-lights', 'fly-tipping-litter', 'report')
+    """
+    return re.sub(r"[^a-z0-9]+", "-", category.lower()).strip("-") or "report"
+
+
 def open311_services(site: Site) -> str:
-    """GeoReport v2 service list: reports arrive by email, so there is one service, "problem report"."""
-    return _dump([{"service_code": "report", "service_name": "Problem report",
-                   "description": "A problem reported by email and passed to the body responsible.",
-                   "metadata": False, "type": "realtime", "keywords": "problem,report", "group": "reports"}])
+    """GeoReport v2 service list: one service per category a body takes (or a published report has)."""
+    return _dump([{"service_code": service_code(category), "service_name": category,
+                   "description": f"A problem report in the category {category}, sent by email to the body "
+                                  "responsible for the place.",
+                   "metadata": False, "type": "realtime", "keywords": category.lower(), "group": "reports"}
+                  for category in site.categories])
 
 
-def open311_entry(site: Site, row) -> dict | None:
-    """A problem report as a GeoReport v2 service request (there is no location data: no lat/long)."""
+def report_description(view: ThreadView) -> str:
+    """The report's own words: the public text of what was sent, without the category, place and map lines
+    processors/reports/sending.py adds after a blank line (those are fields of their own here)."""
+    sent = next((m for m in view.messages if m.direction == "outgoing" and m.kind == "request"), None)
+    if sent is None:
+        return ""
+    return sent.body.split(SENT_FIELDS, 1)[0].strip()
+
+
+def open311_entry(site: Site, view: ThreadView) -> dict | None:
+    """A problem report as a GeoReport v2 service request; lat and long are null when the place is not public
+    coordinates (never 0), media_url is its first photo (re-encoded) or null."""
+    row, report = view.row, view.report
     if row.kind != "report":
         return None
     authority = site.authorities.get(row.authority_id)
+    category = report.category if report else ""
+    photo = photo_files(thread_path(row.id), report.photos[0])[0] if report and report.photos else None
+    notes = report_state_reason(row, report, authority) or state_label(row.state)
     return {"service_request_id": str(row.id),
             "status": "closed" if row.state in CLOSED_REPORT_STATES else "open",
-            "status_notes": row.state.replace("_", " "), "service_name": "Problem report",
-            "service_code": "report", "description": row.title,
+            "status_notes": notes, "service_name": category or "Problem report",
+            "service_code": service_code(category), "description": report_description(view) or row.title,
             "agency_responsible": authority.name if authority else "", "service_notice": "",
-            "requested_datetime": rfc3339(row.created_at), "updated_datetime": rfc3339(row.last_activity_at),
-            "media_url": site.permalink(thread_path(row.id))}
+            "requested_datetime": rfc3339(row.sent_at or row.created_at),
+            "updated_datetime": rfc3339(row.last_activity_at),
+            "address": report.postcode or None if report else None,
+            "zipcode": report.postcode or None if report else None,
+            "lat": report.lat if report else None, "long": report.lon if report else None,
+            "media_url": site.permalink(photo) if photo else None}
 
 
 def open311_requests(summaries: list[Summary]) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import heapq
-import logging
 import multiprocessing
 import os
 import shutil
@@ -21,14 +20,15 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from store.blobs import blob_path
 from store.db import make_engine
 from web_archive import manifest
 from web_archive.api import index_entry, open311_entry, open311_requests, open311_services, thread_json, threads_index
+from web_archive.attachment_files import offer_file, remove_stale_attachments
 from web_archive.changes import find_candidates
 from web_archive.config import ArchiveConfig
 from web_archive.feeds import summaries_feed, thread_feed
 from web_archive.files import OutputTree, carry_over, fresh_sibling, swap_in
+from web_archive.images import PAGE_COPY
 from web_archive.lists import (
     render_about,
     render_area,
@@ -41,7 +41,8 @@ from web_archive.lists import (
 )
 from web_archive.mbox import thread_mbox
 from web_archive.pages import TEMPLATE_DIR, Site, attachment_path, render_attachment, render_thread
-from web_archive.scrub import file_has_address
+from web_archive.photos import publish_report_photos
+from web_archive.report_source import report_categories, with_reports
 from web_archive.search import BUNDLE, index_site
 from web_archive.source import (
     ThreadView,
@@ -56,7 +57,6 @@ from web_archive.stats import AuthorityStats, authority_stats, responsiveness
 from web_archive.summary import Summary, summarise
 
 CHUNK = 1000  # threads per unit of parallel work
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -105,6 +105,7 @@ def _build(config: ArchiveConfig, root: Path, *, full: bool, search: bool, worke
             letters = letter_counts(conn)
             watermark = newest_update(conn)  # read before the rows: later changes are seen next time
             site = Site(config, authorities, today)
+            site.categories = report_categories(conn)
             authority_keys = {a.slug: repr((a.id, a.name, a.url, a.tags)) for a in authorities.values()}
             candidates = None
             if old is not None:
@@ -150,7 +151,7 @@ def _write(config, site, root, target, fresh, live, rows, changed, keys, removed
 
     rendering = time.perf_counter()
     rendered = _render_threads(config, site, rows, changed, keys, target, workers, progress,
-                               clean=not fresh, previous=live if fresh else None, pages_only=pages_only)
+                               clean=not fresh, previous=live if fresh else None, pages_only=pages_only, reuse=not full)
     thread_seconds = time.perf_counter() - rendering
     out.written += rendered.pop(None, 0)
     if pages_only:
@@ -168,7 +169,9 @@ def _write(config, site, root, target, fresh, live, rows, changed, keys, removed
     touched_slugs = {authorities[a].slug for a in touched if a in authorities}
     touched_slugs |= {slug for slug, key in authority_keys.items() if old_authorities.get(slug) != key}
     letters_key = repr(letters)
-    anything = full or bool(rendered or removed or touched_slugs) or old["letters"] != letters_key
+    categories_key = repr(site.categories)
+    anything = (full or bool(rendered or removed or touched_slugs) or old["letters"] != letters_key
+                or old.get("categories") != categories_key)
     if anything:
         _write_lists(site, out, summaries, letters, touched_slugs if not full else set(authority_keys))
         for slug in set(old_authorities) - set(authority_keys):
@@ -186,7 +189,7 @@ def _write(config, site, root, target, fresh, live, rows, changed, keys, removed
         index_site(target)
         searched = True
     header = dict(code=code, config=config.fingerprint(), today=today.isoformat(), authorities=authority_keys,
-                  letters=letters_key, watermark=watermark)
+                  letters=letters_key, categories=categories_key, watermark=watermark)
     if anything:
         manifest.save(target, summaries=summaries, **header)
     elif (old["watermark"], old["today"]) != (watermark, header["today"]):
@@ -217,12 +220,12 @@ _WORKER: dict = {}  # set before forking: the children inherit it instead of unp
 
 
 def _render_threads(config, site, rows, changed, keys, root, workers, progress, clean, previous,
-                    pages_only) -> dict:
+                    pages_only, reuse) -> dict:
     """Render the `changed` threads; returns {thread_id: Summary, None: files written}."""
     if not changed:
         return {}
     _WORKER.update(config=config, site=site, rows=rows, keys=keys, root=root, clean=clean, previous=previous,
-                   pages_only=pages_only)
+                   pages_only=pages_only, reuse=reuse)
     chunks = chunked(changed, CHUNK)
     show = sys.stderr.isatty() if progress is None else progress
     bar = tqdm(total=len(changed), unit="thread", desc="threads", disable=not show, file=sys.stderr)
@@ -256,70 +259,45 @@ def _render_chunk(ids: list[int]) -> tuple[list[Summary], int]:
     summaries = []
     try:
         with engine.connect() as conn:
-            for view in load_threads(conn, rows, sorted(ids)):
+            for view in with_reports(conn, load_threads(conn, rows, sorted(ids))):
                 if pages_only:
                     out.write_text(f"thread/{view.row.id}/index.html", render_thread(site, view))
                     continue
-                write_thread(site, out, view, config.blob_dir, clean=_WORKER["clean"])
+                write_thread(site, out, view, config.blob_dir, clean=_WORKER["clean"], reuse=_WORKER["reuse"])
                 key, state = _WORKER["keys"][view.row.id]
                 summaries.append(summarise(view, key, state, index_entry(site, view.row, state),
-                                           open311_entry(site, view.row)))
+                                           open311_entry(site, view)))
     finally:
         engine.dispose()
     return summaries, out.written
 
 
-def write_thread(site: Site, out: OutputTree, view: ThreadView, blob_dir: Path, clean: bool) -> None:
-    """All files of one thread: page, JSON, Atom, mbox, and each attachment with its text view."""
+def write_thread(site: Site, out: OutputTree, view: ThreadView, blob_dir: Path, clean: bool,
+                 reuse: bool = False) -> None:
+    """All files of one thread: page, JSON, Atom, mbox, each attachment with its text view, a report's photos.
+    `reuse`: an incremental build, which keeps the re-encoded images it finds (web_archive/photos.py)."""
     tid = view.row.id
     base = f"thread/{tid}/"
+    if view.report is not None:
+        publish_report_photos(out, base, view.report, Path(blob_dir), reuse)
     kept: dict[str, set[str]] = {}
     for message in view.messages:
         for attachment in message.attachments:
             folder, file = attachment_path(tid, attachment)
             names = kept.setdefault(folder.rsplit("/", 2)[-2], {"index.html"})
             if attachment.released:
-                if _offer_file(out, file, attachment, Path(blob_dir), site.allowed):
+                if offer_file(out, folder, file, attachment, Path(blob_dir), site.allowed, reuse):
                     names.add(file.rsplit("/", 1)[1])
+                    names.add(PAGE_COPY + file.rsplit(".", 1)[1])
                 else:
                     attachment.released = False  # nothing to offer: say so rather than link to nothing
             out.write_text(folder + "index.html", render_attachment(site, view, message, attachment))
     if clean:
-        _remove_stale_attachments(out, base + "attachments", kept)
+        remove_stale_attachments(out, base + "attachments", kept)
     out.write_text(base + "thread.json", thread_json(site, view))
     out.write_text(base + "feed.atom", thread_feed(site, view))
     out.write_text(base + "thread.mbox", thread_mbox(view))
     out.write_text(base + "index.html", render_thread(site, view))
-
-
-def _offer_file(out: OutputTree, file: str, attachment, blob_dir: Path, allowed) -> bool:
-    """Publish a released file: a text-like one as its public text (redacted, and scrubbed on its way out), a
-    binary one as its bytes unless they carry an address, which bytes cannot be redacted of; False if not."""
-    if attachment.text_like:
-        out.write_text(file, attachment.text)
-        return True
-    source = blob_path(blob_dir, attachment.sha256)
-    try:
-        if file_has_address(source, allowed):
-            log.warning("attachment %s (%s) not published: an email address in its bytes", attachment.id, file)
-            return False
-    except FileNotFoundError:
-        return False
-    return out.copy_file(file, source)
-
-
-def _remove_stale_attachments(out: OutputTree, folder: str, kept: dict[str, set[str]]) -> None:
-    """A thread rendered again may have lost attachments (hidden message, file withheld): delete their files."""
-    path = out.path(folder)
-    if not os.path.isdir(path):
-        return
-    for entry in os.listdir(path):
-        if entry not in kept:
-            out.remove(f"{folder}/{entry}")
-            continue
-        for name in os.listdir(os.path.join(path, entry)):
-            if name not in kept[entry]:
-                out.remove(f"{folder}/{entry}/{name}")
 
 
 # -- lists, feeds, indexes ----------------------------------------------------------------------------
@@ -344,10 +322,13 @@ def _write_lists(site: Site, out: OutputTree, summaries: dict[int, Summary], let
         out.write_text(base + "feed.atom", summaries_feed(site, authority.name, threads[:site.config.latest], base))
         reports = [s for s in threads if s.kind == "report"]
         if reports:
-            out.write_text(f"reports/{authority.slug}/index.html", render_area(site, authority, reports))
+            folder = f"reports/{authority.slug}/"
+            out.write_text(folder + "index.html", render_area(site, authority, reports, stats[authority.id]))
+            out.write_text(folder + "feed.atom", summaries_feed(site, f"Problem reports: {authority.name}",
+                                                                reports[:site.config.latest], folder))
         else:
             out.remove(f"reports/{authority.slug}")
-    areas = [(a, stats[a.id].reports) for a in sorted(site.authorities.values(), key=lambda a: a.name.lower())
+    areas = [(a, stats[a.id]) for a in sorted(site.authorities.values(), key=lambda a: a.name.lower())
              if a.id in stats and stats[a.id].reports]
     out.write_text("reports/index.html", render_reports(site, areas))
     out.write_text("authority/index.html", render_authorities(site, stats))
@@ -359,7 +340,9 @@ def _write_lists(site: Site, out: OutputTree, summaries: dict[int, Summary], let
     latest = heapq.nlargest(site.config.latest, everything, key=lambda s: (s.last_activity_at, s.id))
     out.write_text("feed.atom", summaries_feed(site, f"{site.config.service_name}: latest activity", latest, ""))
     counts = {"foi": sum(1 for s in everything if s.kind == "foi"), "report": stats_reports(stats)}
-    out.write_text("index.html", render_home(site, latest, counts))
+    reports = heapq.nlargest(site.config.latest, (s for s in everything if s.kind == "report"),
+                             key=lambda s: (s.last_activity_at, s.id))
+    out.write_text("index.html", render_home(site, latest, counts, reports))
 
 
 def stats_reports(stats: dict[int, AuthorityStats]) -> int:

@@ -1,6 +1,7 @@
 """What an incremental build must look at: threads updated since the last build, deadlines passed, authorities edited.
 
-The store bumps `thread.updated_at` on every ORM change to a thread, its messages or its files
+The store bumps `thread.updated_at` on every ORM change to a thread, its messages or its files, and a
+problem report's own rows: its place and category, photos and recorded state changes
 (store/change_tracking.py), so an incremental build reads only the rows updated after the last
 build's watermark instead of all of them. Two things change what a thread *shows* without any
 row changing, and are selected separately: a deadline passing (FOI requests sent in the window

@@ -97,6 +97,9 @@ class OutputTree:
         self.written += 1
         return True
 
+    def has(self, relative: str) -> bool:
+        return os.path.exists(os.path.join(self.root, relative))
+
     def remove(self, relative: str) -> None:
         """Remove a file or a whole folder (a thread that is no longer public)."""
         path = os.path.join(self.root, relative)

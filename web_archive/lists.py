@@ -8,8 +8,8 @@ from web_archive.stats import AuthorityStats, LetterStats, percent
 from web_archive.summary import Summary
 
 
-def render_home(site: Site, latest: list[Summary], counts: dict[str, int]) -> str:
-    return site.render("home.html", "", latest=latest, counts=counts)
+def render_home(site: Site, latest: list[Summary], counts: dict[str, int], reports: list[Summary] = ()) -> str:
+    return site.render("home.html", "", latest=latest, counts=counts, reports=reports)
 
 
 def render_authorities(site: Site, stats: dict[int, AuthorityStats]) -> str:
@@ -22,12 +22,21 @@ def render_authority(site: Site, authority: AuthorityView, threads: list[Summary
                        percent=percent, web_link=web_link)
 
 
-def render_reports(site: Site, areas: list[tuple[AuthorityView, int]]) -> str:
-    return site.render("reports.html", "../", areas=areas)
+def render_reports(site: Site, areas: list[tuple[AuthorityView, AuthorityStats]]) -> str:
+    return site.render("reports.html", "../", areas=areas, days=days)
 
 
-def render_area(site: Site, authority: AuthorityView, threads: list[Summary]) -> str:
-    return site.render("area.html", "../../", authority=authority, threads=threads)
+def render_area(site: Site, authority: AuthorityView, threads: list[Summary], stats: AuthorityStats) -> str:
+    """One body's problem reports: open and fixed counts, median days to fix, and the list."""
+    return site.render("area.html", "../../", authority=authority, threads=threads, stats=stats, days=days)
+
+
+def days(value: float | None) -> str:
+    """
+    >>> days(None), days(3.0), days(2.5)
+    ('–', '3', '2.5')
+    """
+    return "–" if value is None else f"{value:g}"
 
 
 def render_representatives(site: Site, rows: list[LetterStats]) -> str:

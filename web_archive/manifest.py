@@ -19,7 +19,7 @@ from web_archive.summary import Summary
 
 NAME = ".mailgate-build.json"
 THREADS = ".mailgate-build.threads"
-VERSION = 4
+VERSION = 5  # 5: summaries carry a report's days to fix
 
 
 class _PlainUnpickler(pickle.Unpickler):
@@ -56,7 +56,8 @@ def load(root: Path) -> dict | None:
 
 
 def save(root: Path, *, code: str, config: str, today: str, summaries: dict[int, Summary] | None,
-         authorities: dict[str, str], letters: str, watermark: str | None, threads: int = 0) -> None:
+         authorities: dict[str, str], letters: str, watermark: str | None, threads: int = 0,
+         categories: str = "") -> None:
     """Written last, each through a temporary file. A build that dies half way leaves the previous
     manifest, so the next build redoes whatever changed since then. `summaries=None` keeps the
     summaries file (of `threads` entries) and moves only the header (watermark, day)."""
@@ -69,7 +70,7 @@ def save(root: Path, *, code: str, config: str, today: str, summaries: dict[int,
         threads = len(summaries)
     # watermark: the newest thread.updated_at when the build began; the next build reads what is newer.
     header = {"version": VERSION, "code": code, "config": config, "today": today, "threads": threads,
-              "authorities": authorities, "letters": letters, "watermark": watermark}
+              "authorities": authorities, "letters": letters, "categories": categories, "watermark": watermark}
     _replace(root / NAME, json.dumps(header, ensure_ascii=False, indent=1).encode())
 
 

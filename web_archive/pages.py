@@ -15,6 +15,8 @@ from store.public_urls import thread_path
 from templates import TEMPLATES_DIR
 from templates.words import plural
 from web_archive.config import ArchiveConfig
+from web_archive.images import PAGE_COPY, published_extension
+from web_archive.photos import photo_files
 from web_archive.source import AuthorityView, MessageView, ThreadRow, ThreadView
 
 TEMPLATE_DIR = TEMPLATES_DIR / "archive"
@@ -94,6 +96,7 @@ class Site:
         self.addresses = ServiceAddresses(config.domain)
         # The only addresses a page may show: where to start a request, report a problem, follow a thread.
         self.allowed = self.addresses.matching(LINKED_ROUTES)
+        self.categories: list[str] = []  # of problem reports: Open311's services (report_source.report_categories)
         self._templates = {}
         self._states: dict[tuple, str] = {}
 
@@ -143,15 +146,26 @@ class Site:
         return self.config.base_url + relative
 
 
+def published_filename(attachment) -> str:
+    """The name an attachment is published under: safe, and for an image ending as the format it is
+    re-encoded to (web_archive/images.py), so that a TIFF published as PNG is named so."""
+    name = safe_filename(attachment.filename, attachment.id, attachment.text_like)
+    extension = None if attachment.text_like else published_extension(attachment.content_type)
+    endings = (".jpg", ".jpeg") if extension == "jpg" else (f".{extension}",)
+    if extension and not name.lower().endswith(endings):
+        name += "." + extension
+    return name
+
+
 def attachment_path(thread_id: int, attachment) -> tuple[str, str]:
     """(folder, file) of an attachment, relative to the output root."""
     folder = f"{thread_path(thread_id)}attachments/{attachment.id}/"
-    return folder, folder + safe_filename(attachment.filename, attachment.id, attachment.text_like)
+    return folder, folder + published_filename(attachment)
 
 
 def requester_label(row: ThreadRow) -> str:
     """The requester as the public sees them: the name they gave, else a role (never their address)."""
-    return row.citizen_name or "The requester"
+    return row.citizen_name or ("The reporter" if row.kind == "report" else "The requester")
 
 
 def sender_label(row: ThreadRow, message: MessageView, authority: AuthorityView | None) -> str:
@@ -179,20 +193,43 @@ def state_reason(row: ThreadRow, messages: list[MessageView]) -> str | None:
             "after that, so it awaits their classification again.")
 
 
+# Why a problem report is in its state, by who moved it there (store/report_states.py ChangeSource).
+REPORT_REASONS = {"council": "the council said so in its update", "reporter": "the reporter said so",
+                  "questionnaire": "the reporter's answer to “has this been fixed?”",
+                  "operator": "set by the site's operator", "service": "set by the service"}
+
+
+def report_state_reason(row: ThreadRow, report, authority: AuthorityView | None) -> str | None:
+    """Why a problem report shows its state, from the recorded change that put it there."""
+    change = report.why if report is not None else None
+    if change is None or change.state != row.state:
+        return None
+    when = human_date(change.at)
+    if row.state == "open" and change.source == "reporter":
+        return f"Open since {when}, when it was sent to {authority.name if authority else 'the body responsible'}."
+    return f"{state_label(row.state).capitalize()} since {when}: {REPORT_REASONS.get(change.source, change.source)}."
+
+
 def render_thread(site: Site, view: ThreadView) -> str:
     row = view.row
     state = site.state_of(row.kind, row.state, row.awaiting_classification, row.sent_at)
     # a deadline means something only while the authority still owes an answer
     due, very_due = site.due_of(row.kind, row.sent_at) if row.state in WAITING else (None, None)
-    files = {a.id: safe_filename(a.filename, a.id, a.text_like) for m in view.messages for a in m.attachments}
+    files = {a.id: published_filename(a) for m in view.messages for a in m.attachments}
     authority = site.authorities.get(row.authority_id)
     senders = {m.id: sender_label(row, m, authority) for m in view.messages}
+    report = view.report
+    reason = report_state_reason(row, report, authority) if row.kind == "report" else state_reason(row, view.messages)
+    photos = [photo_files("", p) for p in report.photos] if report else []
     return site.render("thread.html", "../../", thread=row, messages=view.messages, state=state, due=due,
                        very_due=very_due, authority=authority, files=files, marks=MESSAGE_MARKS, senders=senders,
-                       state_reason=state_reason(row, view.messages))
+                       state_reason=reason, report=report, photos=photos, shown=set(senders),
+                       pictures={a.id for m in view.messages for a in m.attachments
+                                 if not a.text_like and published_extension(a.content_type)})
 
 
 def render_attachment(site: Site, view: ThreadView, message, attachment) -> str:
+    extension = None if attachment.text_like else published_extension(attachment.content_type)
     return site.render("attachment.html", "../../../../", thread=view.row, message=message,
-                       attachment=attachment,
-                       filename=safe_filename(attachment.filename, attachment.id, attachment.text_like))
+                       attachment=attachment, filename=published_filename(attachment),
+                       preview=PAGE_COPY + extension if extension and attachment.released else None)

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 import sqlalchemy as sa
 
 from store.content_types import is_text_like
 from store.publishable import FLAGS, PUBLISHABLE, PUBLISHED_KINDS, VISIBLE_MESSAGE  # noqa: F401 (re-exported)
 from store.utc_datetime import UTCDateTime
+
+if TYPE_CHECKING:
+    from web_archive.report_source import ReportView
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -105,6 +108,7 @@ class ThreadRow:
 class ThreadView:
     row: ThreadRow
     messages: list[MessageView] = field(default_factory=list)
+    report: ReportView | None = None  # a problem report's category, place, photos and history (report_source.py)
 
 
 def load_authorities(conn: sa.Connection) -> dict[int, AuthorityView]:
@@ -117,9 +121,12 @@ ROW_COLUMNS = ("t.id, t.kind, t.title, t.state, t.awaiting_classification, t.cou
 
 
 def _row(r, strings: bool) -> tuple:
+    # A problem report's reporter is private (the body sees the name, the public "the reporter"): the row
+    # never carries it, so no page, feed or index can show it.
+    name = (r[6] or "") if r[1] != "report" else ""
     if strings:  # SQLite hands back dates as sortable strings already
-        return (*r[:4], bool(r[4]), r[5], r[6] or "", *r[7:])
-    return (*r[:4], bool(r[4]), r[5], r[6] or "", *(iso(v) for v in r[7:]))
+        return (*r[:4], bool(r[4]), r[5], name, *r[7:])
+    return (*r[:4], bool(r[4]), r[5], name, *(iso(v) for v in r[7:]))
 
 
 def scan_threads(conn: sa.Connection) -> dict[int, tuple]:

@@ -5,9 +5,12 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Iterable
 
+from store.report_states import CLOSED
 from web_archive.summary import Summary
 
 OVERDUE = ("overdue", "very_overdue")
+# A problem report in one of these is closed: Open311 says "closed", the statistics do not count it open.
+CLOSED_REPORT_STATES = frozenset(state.value for state in CLOSED)
 
 
 @dataclass
@@ -17,6 +20,9 @@ class AuthorityStats:
     overdue: int = 0         # overdue or very overdue today
     reports: int = 0         # public problem reports
     median_days: float | None = None  # calendar days from sending to the first reply
+    open_reports: int = 0    # problem reports not closed (open, investigating, in progress, action scheduled)
+    fixed_reports: int = 0   # problem reports fixed now
+    median_days_to_fix: float | None = None  # calendar days from sending to the recorded change to fixed
 
     @property
     def response_rate(self) -> float | None:
@@ -31,6 +37,7 @@ def authority_stats(summaries: Iterable[Summary]) -> dict[int, AuthorityStats]:
     """Statistics per authority id from thread summaries (whose state is today's public state)."""
     stats: dict[int, AuthorityStats] = {}
     delays: dict[int, list[int]] = {}
+    fixes: dict[int, list[int]] = {}
     for s in summaries:
         if s.authority_id is None:
             continue
@@ -39,6 +46,10 @@ def authority_stats(summaries: Iterable[Summary]) -> dict[int, AuthorityStats]:
             entry = stats[s.authority_id] = AuthorityStats()
         if s.kind == "report":
             entry.reports += 1
+            entry.open_reports += s.state not in CLOSED_REPORT_STATES
+            entry.fixed_reports += s.state == "fixed"
+            if s.fixed_days is not None:
+                fixes.setdefault(s.authority_id, []).append(s.fixed_days)
             continue
         entry.requests += 1
         if s.response_days is not None:
@@ -48,6 +59,8 @@ def authority_stats(summaries: Iterable[Summary]) -> dict[int, AuthorityStats]:
             entry.overdue += 1
     for authority_id, values in delays.items():
         stats[authority_id].median_days = median(values)
+    for authority_id, values in fixes.items():
+        stats[authority_id].median_days_to_fix = median(values)
     return stats
 
 

@@ -29,6 +29,7 @@ class Summary(NamedTuple):
     url: str                    # relative to the output root, e.g. "thread/12/"
     index_json: str             # this thread's entry in api/threads.json
     open311_json: str           # its entry in api/open311/requests.json ("" unless a problem report)
+    fixed_days: int | None      # a problem report fixed now: calendar days from sending to its last change to fixed
 
 
 def dump(value) -> str:
@@ -48,6 +49,8 @@ def summarise(view: ThreadView, key: int, state: str, index_entry: dict, open311
     row = view.row
     first = next((m.arrived_at for m in view.messages if m.direction == "incoming" and m.kind == "reply"), None)
     days = max(0, days_between(row.sent_at or row.created_at, first)) if first else None
+    fixed_at = view.report.fixed_at(row.state) if view.report is not None else None
+    fixed_days = max(0, days_between(row.sent_at or row.created_at, fixed_at)) if fixed_at else None
     return Summary(key, row.id, row.kind, row.title, state, row.authority_id, row.created_at, row.sent_at,
                    row.last_activity_at, len(view.messages), days, thread_path(row.id), dump(index_entry),
-                   dump(open311_entry) if open311_entry else "")
+                   dump(open311_entry) if open311_entry else "", fixed_days)

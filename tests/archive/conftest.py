@@ -28,9 +28,13 @@ from store.models import (
     ThreadMessage,
 )
 from store.representatives import Letter
+from tests.archive.tagged_images import CANARIES, tagged_jpeg
 
 DOMAIN = "archive.test"
 TODAY = date(2026, 3, 2)
+# The position tagged_images.tagged_jpeg's EXIF gives (12° 34' 56.789" N, 1° 2' 3" W), as pages would print it.
+PHOTO_GPS = (12.582441, -1.034167)
+PHOTO_GPS_TEXT = ("12.5824", "1.0341")
 # Strings that live only in private columns: none of them may appear in any output file.
 PRIVATE = ("PRIVATE-BODY-TEXT", "PRIVATE-QUOTED", "PRIVATE-SUBJECT", "citizen.secret", "foi@camden.example",
            "HELD-IN-PEN", "LETTER-CONTENT", "HIDDEN-MESSAGE", "HIDDEN-THREAD", "SPAM-MESSAGE", "RAW-BYTES",
@@ -42,6 +46,8 @@ PRIVATE = ("PRIVATE-BODY-TEXT", "PRIVATE-QUOTED", "PRIVATE-SUBJECT", "citizen.se
            "camden-canary.example",
            # a problem report's private rows: the reporter's name, the original photo (EXIF and all)
            "REPORTER-NAME-CANARY", "PHOTO-EXIF-CANARY", "photo-canary.example",
+           # the metadata blocks of a photo attached to an FOI reply or a report, and that photo's GPS position
+           *CANARIES, *PHOTO_GPS_TEXT,
            # alerts (processors/alerts/): a subscriber's address, what they follow, the words they search for
            "subscriber-canary.example", "SUBSCRIBEDWORDCANARY", "ALERT-LABEL-CANARY")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
@@ -144,18 +150,41 @@ class Store:
         self.add(message(classify, 40, "outgoing", "request", "Please send the tree policy."))
         self.add(message(classify, 50, "incoming", "reply", "Attached is our policy."))
 
-        report = self.add(Thread(kind="report", title="Broken streetlight on High Street", state="confirmed",
-                                 counterpart_id=camden.id, citizen_name="Pat", citizen_email="pat@private.example",
-                                 created_at=when(5), sent_at=when(5), last_activity_at=when(4)))
+        # A report placed by its photo, fixed by the council's update 3 days after it was sent.
+        report = self.add(Thread(kind="report", title="Broken streetlight on High Street", state="fixed",
+                                 counterpart_id=camden.id, citizen_name="REPORTER-NAME-CANARY Pat",
+                                 citizen_email="pat@private.example", created_at=when(5), sent_at=when(5),
+                                 last_activity_at=when(2)))
         self.ids["report"] = report.id
-        self.add(message(report, 55, "outgoing", "request", "The light at number 12 is out."))
-        self.add(message(report, 56, "incoming", "update", "An engineer will visit this week."))
+        self.add(message(report, 55, "outgoing", "request", "The light at number 12 is out.\n\n"
+                         "Category: Street lights\nLocation: 51.50000,-0.10000\nMap: https://www.openstreetmap.org/",
+                         from_name="The reporter"))
+        update = self.add(message(report, 56, "incoming", "update", "An engineer fixed it.\nStatus: fixed",
+                                  arrived_at=when(2)))
         self.add(Report(thread_id=report.id, category="Street lights", lat=51.5, lon=-0.1, postcode="NW1 0NE",
                         location_source="photo", reporter_name="REPORTER-NAME-CANARY Pat"))
-        photo = b"\xff\xd8\xff\xe1 Exif PHOTO-EXIF-CANARY owner@photo-canary.example \xff\xd9"
+        photo = b"\xff\xd8\xff\xe1 Exif PHOTO-EXIF-CANARY owner@photo-canary.example \xff\xd9"  # not a picture
         self.add(ReportPhoto(thread_id=report.id, filename="IMG_PHOTO-EXIF-CANARY.jpg", content_type="image/jpeg",
                              size=len(photo), sha256=put_blob(self.blob_dir, photo)))
-        self.add(ReportStateChange(thread_id=report.id, state="open", source="reporter", at=when(5)))
+        tagged = tagged_jpeg()
+        self.ids["report_photo"] = self.add(ReportPhoto(
+            thread_id=report.id, filename="REPORTER-NAME-CANARY.jpg", content_type="image/jpeg", size=len(tagged),
+            sha256=put_blob(self.blob_dir, tagged))).id
+        self.add(ReportStateChange(thread_id=report.id, state="open", source="reporter", at=when(5)),
+                 ReportStateChange(thread_id=report.id, state="fixed", source="council", message_id=update.id,
+                                   at=when(2)))
+        # A report placed by postcode (WRONG PLACE, say) whose row still holds its photo's GPS position: only
+        # the postcode is public, never that position.
+        by_postcode = self.add(Thread(kind="report", title="Fly-tipping behind the library", state="open",
+                                      counterpart_id=camden.id, citizen_email="lee@private.example",
+                                      created_at=when(3), sent_at=when(3), last_activity_at=when(3)))
+        self.ids["report_postcode"] = by_postcode.id
+        self.add(message(by_postcode, 57, "outgoing", "request", "Bags of rubbish dumped.", from_name="The reporter"))
+        self.add(Report(thread_id=by_postcode.id, category="Fly-tipping", lat=PHOTO_GPS[0], lon=PHOTO_GPS[1],
+                        postcode="NW1 0NE", location_source="postcode", reporter_name="REPORTER-NAME-CANARY Lee"),
+                 ReportPhoto(thread_id=by_postcode.id, filename="rubbish.jpg", content_type="image/jpeg",
+                             size=len(tagged), sha256=put_blob(self.blob_dir, tagged)),
+                 ReportStateChange(thread_id=by_postcode.id, state="open", source="reporter", at=when(3)))
 
         for title, extra in (("HIDDEN-THREAD", {"hidden": True}), ("NOT-PUBLIC-THREAD", {"public": False}),
                              ("UNCONFIRMED-THREAD", {"state": "awaiting_confirmation"})):
@@ -204,7 +233,8 @@ class Store:
                            "Reporting-MTA: dns; mx.camden.example\n\nFinal-Recipient: rfc822; [email address]\nAction: failed"),
             "canary_binary": (reply, "scan.pdf", "application/pdf",
                               b"%PDF-1.4 BINARY-ATTACHMENT-CANARY bin@camden-canary.example %%EOF\n", ""),
-            "photo": (reply, "photo.jpg", "image/jpeg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00 pothole @ 51.5N", ""),
+            # a real photo with every metadata block (tests/archive/tagged_images.py): only its pixels are published
+            "photo": (reply, "photo.jpg", "image/jpeg", tagged_jpeg(), ""),
         }
         ids = {}
         for key, (owner, name, content_type, data, public_text) in files.items():

@@ -100,7 +100,9 @@ def test_pages_from_file_urls(browser, built, device):
                  "authorities": "authority/index.html", "representatives": "representatives/index.html",
                  "reports": "reports/camden/index.html", "about": "about/index.html",
                  "classify": f"thread/{store.ids['classify']}/index.html",
-                 "attachment": f"thread/{store.ids['foi']}/attachments/{store.ids['released']}/index.html"}
+                 "attachment": f"thread/{store.ids['foi']}/attachments/{store.ids['released']}/index.html",
+                 "report": f"thread/{store.ids['report']}/index.html", "report-areas": "reports/index.html",
+                 "photo-attachment": f"thread/{store.ids['foi']}/attachments/{store.ids['photo']}/index.html"}
         for name, relative in pages.items():
             page.goto((out / relative).as_uri())
             assert page.locator("h1").count() == 1, name
@@ -122,6 +124,27 @@ def test_pages_from_file_urls(browser, built, device):
         page.get_by_role("link", name="Camden Council").first.click()
         assert page.url.endswith("authority/camden/index.html")
         assert page.errors == [] and page.outside == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_a_report_page_shows_its_photo_and_links_its_map(browser, built, device):
+    store, out = built
+    context, page = open_page(browser, WIDTHS[device])
+    try:
+        page.goto((out / f"thread/{store.ids['report']}/index.html").as_uri())
+        photo = page.locator("ul.photos img").first
+        photo.wait_for()
+        # the page copy loaded (the CSP allows images from the site itself) and fits the screen
+        width = photo.evaluate("img => img.complete && img.naturalWidth")
+        assert width and width <= 800
+        assert photo.evaluate("img => img.getBoundingClientRect().right") <= WIDTHS[device]
+        link = page.get_by_role("link", name="map on OpenStreetMap")
+        assert link.get_attribute("href").startswith("https://www.openstreetmap.org/?mlat=51.50000")
+        assert page.locator("table.history tbody tr").count() == 2
+        page.screenshot(path=str(ARTIFACTS / f"report-page-{device}.png"), full_page=True)
+        assert page.errors == [] and page.outside == []  # no tiles, no scripts: nothing left the site
     finally:
         context.close()
 
@@ -174,7 +197,8 @@ def test_no_table_cell_breaks_a_word(browser, built, device):
     try:
         broken = {}
         for relative in ("index.html", "authority/index.html", "authority/camden/index.html",
-                         "representatives/index.html", "reports/camden/index.html"):
+                         "representatives/index.html", "reports/camden/index.html", "reports/index.html",
+                         f"thread/{store.ids['report']}/index.html"):
             page.goto((out / relative).as_uri())
             assert page.locator("table").count() >= 1, relative
             words = page.evaluate(BROKEN_WORDS)

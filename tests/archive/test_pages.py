@@ -105,7 +105,7 @@ def test_private_threads_letters_and_the_holding_pen_are_not_published(site, sto
         assert not (site / f"thread/{store.ids[name]}").exists()
     index = json.loads(read(site, "api/threads.json"))
     assert sorted(t["id"] for t in index["threads"]) == sorted(
-        store.ids[k] for k in ("foi", "hostile", "fresh", "classify", "report"))
+        store.ids[k] for k in ("foi", "hostile", "fresh", "classify", "report", "report_postcode"))
     kinds = {t["kind"] for t in index["threads"]}
     assert kinds == {"foi", "report"}
 
@@ -142,9 +142,9 @@ def test_authority_page_statistics_and_request_link(site, store):
     assert 'href="mailto:subscribe@archive.test?subject=follow%20authority%20camden"' in html  # processors/alerts/
     assert "foi@camden.example" not in html
     stats = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", html))
-    # three public requests (pothole, library, tree), two answered, one overdue; one report
+    # three public requests (pothole, library, tree), two answered, one overdue; two reports
     assert stats["Requests"] == "3" and stats["Response rate"] == "67%" and stats["Overdue now"] == "33%"
-    assert stats["Median days to first reply"] == "7.5" and stats["Problem reports"] == "1"
+    assert stats["Median days to first reply"] == "7.5" and stats["Problem reports"] == "2"
     for title in ("Pothole repair budget 2025", "Library opening hours", "Broken streetlight on High Street"):
         assert title in html
     assert 'href="https://camden.example/"' in html
@@ -153,15 +153,59 @@ def test_authority_page_statistics_and_request_link(site, store):
 
 
 def test_problem_reports_by_area_and_open311(site, store):
-    assert 'href="camden/index.html">Camden Council</a> (1)' in read(site, "reports/index.html")
-    assert "Broken streetlight on High Street" in read(site, "reports/camden/index.html")
+    listing = read(site, "reports/index.html")
+    row = re.search(r'<tr><td><a href="camden/index.html">Camden Council</a></td>(.*?)</tr>', listing).group(1)
+    # two reports: one open, one fixed 3 days after it was sent (by the council's recorded change)
+    assert re.findall(r">([^<]+)</td>", row) == ["2", "1", "1", "3"]
+    area = read(site, "reports/camden/index.html")
+    assert "Broken streetlight on High Street" in area and "Fly-tipping behind the library" in area
+    assert dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", area)) == {
+        "Reports": "2", "Open": "1", "Fixed": "1", "Median days to fix": "3"}
     assert not (site / "reports/evil").exists()
     services = json.loads(read(site, "api/open311/services.json"))
-    assert services[0]["service_code"] == "report" and services[0]["metadata"] is False
-    requests = json.loads(read(site, "api/open311/requests.json"))
-    assert [r["service_request_id"] for r in requests] == [str(store.ids["report"])]
-    assert requests[0]["status"] == "open" and requests[0]["agency_responsible"] == "Camden Council"
-    assert requests[0]["requested_datetime"].endswith("Z")
+    assert [(s["service_code"], s["service_name"]) for s in services] == [
+        ("fly-tipping", "Fly-tipping"), ("street-lights", "Street lights")]
+    assert all(s["metadata"] is False and s["type"] == "realtime" for s in services)
+    requests = {r["service_request_id"]: r for r in json.loads(read(site, "api/open311/requests.json"))}
+    assert sorted(requests) == sorted(str(store.ids[k]) for k in ("report", "report_postcode"))
+    fixed, by_postcode = requests[str(store.ids["report"])], requests[str(store.ids["report_postcode"])]
+    assert fixed["status"] == "closed" and fixed["status_notes"].startswith("Fixed since")
+    assert (fixed["service_code"], fixed["service_name"]) == ("street-lights", "Street lights")
+    assert fixed["description"] == "The light at number 12 is out."
+    assert fixed["agency_responsible"] == "Camden Council" and fixed["requested_datetime"].endswith("Z")
+    assert (fixed["lat"], fixed["long"], fixed["address"]) == (51.5, -0.1, "NW1 0NE")
+    photo = store.ids["report_photo"]
+    assert fixed["media_url"] == f"https://archive.test/thread/{store.ids['report']}/photos/{photo}.jpg"
+    assert (site / f"thread/{store.ids['report']}/photos/{photo}.jpg").is_file()
+    # placed by postcode: no position at all (null, never 0), though the row held its photo's
+    assert by_postcode["status"] == "open" and by_postcode["lat"] is None and by_postcode["long"] is None
+    assert by_postcode["address"] == "NW1 0NE" and by_postcode["media_url"].endswith(".jpg")
+    assert set(fixed) == set(by_postcode) >= {
+        "service_request_id", "status", "status_notes", "service_name", "service_code", "description",
+        "agency_responsible", "requested_datetime", "updated_datetime", "address", "lat", "long", "media_url"}
+
+
+def test_a_report_page_shows_category_place_map_photos_and_history(site, store):
+    html = read(site, f"thread/{store.ids['report']}/index.html")
+    facts = dict(re.findall(r"<dt>([^<]+)</dt> <dd[^>]*>(.*?)</dd>", html))
+    assert facts["Category"] == "Street lights"
+    assert facts["Place"].startswith("51.50000, -0.10000; postcode NW1 0NE · ")
+    assert 'href="https://www.openstreetmap.org/?mlat=51.50000&amp;mlon=-0.10000#map=18/51.50000/-0.10000"' in html
+    assert "From" not in facts  # the reporter's name is private
+    assert "Fixed since" in html and "the council said so in its update" in html
+    history = re.findall(r"<tr><td><time[^>]*>([^<]+)</time></td><td><span[^>]*>([^<]+)</span></td><td>(.*?)</td></tr>",
+                         html)
+    assert [(state, re.sub("<[^>]+>", "", who)) for _, state, who in history] == [
+        ("open", "the reporter"), ("fixed", "the council")]
+    assert 'href="#m' in history[1][2]  # the council's change links to its update
+    photo = store.ids["report_photo"]
+    assert f'<a href="photos/{photo}.jpg"><img src="photos/{photo}-page.jpg"' in html
+    assert html.count("<img ") == 1  # the photo that is not a picture is not offered
+    # the postcode report: a search link, no position
+    other = read(site, f"thread/{store.ids['report_postcode']}/index.html")
+    assert "https://www.openstreetmap.org/search?query=NW1+0NE" in other and "mlat=" not in other
+    feed = read(site, "reports/camden/feed.atom")
+    assert feed.count("<entry>") == 2 and "Fly-tipping behind the library" in feed
 
 
 def test_representatives_table_shows_counts_only(site):
@@ -198,7 +242,8 @@ def test_links_are_relative_and_resolve(site):
             for name in ("href", "src"):
                 target = attrs.get(name)
                 if not target or target in credited or target.startswith(
-                        ("mailto:", "#", "https://archive.test/", "https://camden.")):
+                        ("mailto:", "#", "https://archive.test/", "https://camden.",
+                         "https://www.openstreetmap.org/")):  # a report's map: a link, never a resource
                     continue
                 assert not target.startswith(("/", "http:", "https:", "//")), (page, target)
                 if "pagefind/" in target:
@@ -234,3 +279,18 @@ def test_no_private_text_or_address_in_the_search_index(store, tmp_path):
     for secret in PRIVATE:
         assert secret not in text, secret
     assert [a for a in EMAIL.findall(text) if not ALLOWED_ADDRESS.fullmatch(a)] == []
+
+
+def test_a_reports_private_fields_reach_no_json_feed_or_open311(site, store):
+    """The canary test above searches every file; this names the machine-readable ones a report is in."""
+    private = [s for s in PRIVATE if "REPORTER" in s or "PHOTO" in s or "CANARY" in s] + ["pat@private", "lee@private"]
+    for relative in ("api/open311/requests.json", "api/open311/services.json", "api/threads.json",
+                     f"thread/{store.ids['report']}/thread.json", f"thread/{store.ids['report_postcode']}/thread.json",
+                     f"thread/{store.ids['report']}/feed.atom", "reports/camden/feed.atom",
+                     f"thread/{store.ids['report']}/thread.mbox"):
+        text = read(site, relative)
+        for secret in private:
+            assert secret not in text, (secret, relative)
+    placed_by_postcode = json.loads(read(site, f"thread/{store.ids['report_postcode']}/thread.json"))
+    assert placed_by_postcode["requester"] == "" and placed_by_postcode["report"]["lat"] is None
+    assert placed_by_postcode["report"]["postcode"] == "NW1 0NE"

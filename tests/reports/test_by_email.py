@@ -3,6 +3,8 @@ confirmation by reply → sent to the right one of two neighbouring councils →
 `Status: fixed` → state and public update → the questionnaire answered NOT FIXED, then FIXED."""
 from __future__ import annotations
 
+import json
+import re
 from datetime import timedelta
 
 from mailgate.runtime.configs import archive_config
@@ -97,3 +99,14 @@ def test_a_report_with_a_photo_from_start_to_fixed(reporting, relay, tmp_path):
     assert b"Mattress dumped by the bus shelter" in published
     for private in (b"Robin", REPORTER.encode(), b"07700", b"mailgate-test-camera", photo_at(52.05, -1.95)[:64]):
         assert private not in published, private
+    # its page: the place and its map link, the state and its history from sending on, the photo re-encoded
+    page = (site / f"thread/{thread.id}/index.html").read_text()
+    assert "52.05000, -1.95000" in page and "https://www.openstreetmap.org/?mlat=52.05000&amp;mlon=-1.95000" in page
+    assert "Fixed since" in page and "reporter&#39;s answer to" in page
+    assert re.findall(r'<td><span class="state state-(\w+)"', page) == [
+        "open", "fixed", "open", "fixed"]
+    assert len(list((site / f"thread/{thread.id}/photos").glob("*-page.jpg"))) == 1
+    [request] = json.loads((site / "api/open311/requests.json").read_text())
+    assert (request["status"], request["lat"], request["long"]) == ("closed", 52.05, -1.95)
+    assert request["service_name"] == "Fly-tipping" and request["agency_responsible"] == "Borchester City Council"
+    assert request["media_url"].endswith(".jpg") and request["description"].startswith("Someone has dumped a mattress")
