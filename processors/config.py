@@ -32,6 +32,8 @@ class ProcessorsConfig:
     stranger_mails_per_hour: int = 1     # to one address (processors/strangers.py)
     stranger_mails_per_client_per_day: int = 50  # caused by one SMTP client
     report_questionnaire_days: int = 28  # after sending, ask the reporter whether it was fixed
+    letters_per_sender_per_day: int = 5  # letters delivered from one constituent (processors/letters/rate.py)
+    letters_per_representative_per_day: int = 200  # letters delivered to one representative
 
     @property
     def blob_dir(self) -> Path:

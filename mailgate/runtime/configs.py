@@ -46,7 +46,9 @@ def processors_config(settings: Settings) -> ProcessorsConfig:
         loop_forwards_per_hour=settings.loop_forwards_per_hour, loop_similarity=settings.loop_similarity,
         stranger_mails_per_hour=settings.stranger_mails_per_hour,
         stranger_mails_per_client_per_day=settings.stranger_mails_per_client_per_day,
-        report_questionnaire_days=settings.report_questionnaire_days)
+        report_questionnaire_days=settings.report_questionnaire_days,
+        letters_per_sender_per_day=settings.letters_per_sender_per_day,
+        letters_per_representative_per_day=settings.letters_per_representative_per_day)
 
 
 def archive_config(settings: Settings) -> ArchiveConfig:

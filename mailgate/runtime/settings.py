@@ -126,6 +126,11 @@ class Settings(BaseSettings):
                                                    "(IP address) per day")
     report_questionnaire_days: int = Field(28, ge=1, description="days after a problem report is sent before "
                                            "the reporter is asked whether it was fixed")
+    letters_per_sender_per_day: int = Field(5, ge=1, description="letters to representatives delivered for one "
+                                            "constituent (email address) per day; more are refused with when to "
+                                            "write again")
+    letters_per_representative_per_day: int = Field(200, ge=1, description="letters delivered to one "
+                                                    "representative per day")
     phone_patterns: str = Field("", description="extra phone-number regexes to redact, separated by ';;' "
                                 "(UK and international numbers are always redacted)")
 

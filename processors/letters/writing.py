@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 
 from processors.context import Context
 from processors.letters.letter_text import address_block, closing_postcode, first_line, postcode_in
+from processors.letters.rate import count_delivered, over_limit
 from processors.letters.replies import LETTER_DELIVERY
 from processors.letters.representation import NoConstituency, Representing, representative_by_slug, representatives_of
 from processors.letters.routes import LETTER, NEW_LETTER, write_to_address
@@ -76,6 +77,10 @@ def new_letter(delivery: Delivery, person_slug: str | None) -> str:
     block = address_block(text, postcode) if postcode else None
     if postcode is None or block is None:
         return _answer(delivery, "letter_need_address", "no-address", representative=representative)
+    over = over_limit(session, context, citizen, representative.email)
+    if over is not None:
+        return _answer(delivery, "letter_limited", f"over the {over.setting}", representative=representative,
+                       over=over)
     body = text if postcode_in(first_line(text)) is None or first_line(text).strip() != postcode else \
         text.split("\n", 1)[1].strip()  # a first line that is only the postcode is not part of the letter
     return _ask_to_confirm(delivery, representative, postcode, block, body)
@@ -131,6 +136,17 @@ def confirm_letter(delivery: Delivery, thread: Thread) -> str:
         return f"confirmation for letter {thread.id} came from someone else; ignored"
     if thread.state != AWAITING_CONFIRMATION:
         return f"letter {thread.id} is {thread.state}, not awaiting confirmation"
+    representative = delivery.session.get(Counterpart, thread.counterpart_id)
+    assert representative is not None
+    over = over_limit(delivery.session, delivery.context, thread.citizen_email, representative.email)
+    if over is not None:  # letters written together, confirmed together: the limit holds at sending
+        context = delivery.context
+        refused = queue_mail_to_stranger(delivery, MailSpec(
+            dedupe_key=f"letter_limited:{delivery.inbound.id}", kind="letter_limited", to=thread.citizen_email,
+            thread_id=thread.id, from_address=context.addresses.service(NEW_LETTER.name),
+            from_name=context.config.service_name,
+            values={"title": short_title(thread.title), "representative": representative, "over": over}))
+        return f"letter {thread.id} confirmed over the {over.setting}; not sent" + (f" ({refused})" if refused else "")
     deliver_letter(delivery.session, delivery.context, thread)
     return f"letter {thread.id} confirmed and sent"
 
@@ -142,6 +158,7 @@ def deliver_letter(session: Session, context: Context, thread: Thread) -> None:
     assert representative is not None and letter is not None
     now = context.clock.now()
     thread.state, thread.confirmed_at, thread.sent_at, thread.last_activity_at = SENT, now, now, now
+    count_delivered(session, context, thread.id, thread.citizen_email, representative.email)
     letter_address = context.addresses.address(LETTER.name, thread.id)
     outbox = queue_mail(session, context, MailSpec(
         dedupe_key=f"letter:{thread.id}", kind=LETTER_DELIVERY, to=representative.email, thread_id=thread.id,

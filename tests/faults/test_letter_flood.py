@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlmodel import Session, select
 
 from store.models import Thread
@@ -12,7 +11,6 @@ from tests.letters.conftest import mps  # noqa: F401  (the fixture)
 from tests.letters.test_writing import CONSTITUENT, LETTER, MP, confirm, letter
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: letters are not limited per sender yet")
 def test_a_flood_of_letters_from_one_sender_stops_at_five_a_day(mps, relay):  # noqa: F811
     start = mps.clock.now()
     for n in range(8):
@@ -33,7 +31,6 @@ def test_a_flood_of_letters_from_one_sender_stops_at_five_a_day(mps, relay):  # 
         assert len(session.exec(select(Thread)).all()) == 5  # the refused letters are not kept
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: letters are not limited per sender yet")
 def test_letters_waiting_for_confirmation_cannot_pass_the_limit_together(mps, relay):  # noqa: F811
     for n in range(7):  # seven letters written, none confirmed yet
         mps.send(letter("write@foi.test", subject=f"Buses {n}", body=LETTER.replace("number 4", f"number {n}")),

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from tests.letters.conftest import mps_with  # noqa: F401  (the fixture)
 from tests.letters.test_writing import LETTER, MP, confirm, letter
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: letters are not limited per representative yet")
 def test_a_representative_gets_at_most_the_daily_limit_of_letters(mps_with, relay):  # noqa: F811
     mps = mps_with(letters_per_representative_per_day=2)
     senders = [f"constituent{n}@citizen.example" for n in range(3)]
