@@ -56,3 +56,8 @@ class Letter(SQLModel, table=True):
     postcode: str = Field(max_length=20)
     postal_address: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
     confirmations_sent: int = 0  # at most two (processors/letters/writing.py)
+    # Responsiveness (processors/letters/responsiveness.py): statistics, kept when the text is deleted.
+    first_reply_at: Optional[datetime] = _when(nullable=True)  # the representative's first counted reply
+    questionnaires_sent: int = 0  # the questionnaire and its one reminder
+    questionnaire_sent_at: Optional[datetime] = _when(nullable=True)
+    answer: str = Field(default="", max_length=10)  # the questionnaire's: yes | no | ack, "" unanswered

@@ -244,8 +244,9 @@ def letter_counts(conn: sa.Connection) -> list[tuple[int, int, int]]:
         "SELECT t.counterpart_id, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM thread_message m"
         " WHERE m.thread_id = t.id AND m.direction = 'incoming' AND m.kind = 'reply') THEN 1 ELSE 0 END)"
         " FROM thread t WHERE t.kind = 'letter' AND t.hidden = :no"
-        # Only letters that reached the representative: not unconfirmed, expired (never sent) or bounced ones.
-        " AND t.state NOT IN ('awaiting_confirmation', 'expired', 'bounced')"
+        # Only letters that reached the representative: not unconfirmed, expired (never sent), held or
+        # rejected as a template, or bounced ones.
+        " AND t.state NOT IN ('awaiting_confirmation', 'expired', 'held', 'rejected', 'bounced')"
         " AND t.counterpart_id IS NOT NULL GROUP BY t.counterpart_id ORDER BY t.counterpart_id"), FLAGS)
     return [(r[0], r[1], r[2] or 0) for r in rows]
 

@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 
 from processors.context import Context
 from processors.letters.letter_text import address_block, closing_postcode, first_line, postcode_in
+from processors.letters.moderation import hold_if_template
 from processors.letters.rate import count_delivered, over_limit
 from processors.letters.replies import LETTER_DELIVERY
 from processors.letters.representation import NoConstituency, Representing, representative_by_slug, representatives_of
@@ -147,6 +148,9 @@ def confirm_letter(delivery: Delivery, thread: Thread) -> str:
             from_name=context.config.service_name,
             values={"title": short_title(thread.title), "representative": representative, "over": over}))
         return f"letter {thread.id} confirmed over the {over.setting}; not sent" + (f" ({refused})" if refused else "")
+    held = hold_if_template(delivery.session, delivery.context, thread)
+    if held is not None:
+        return f"letter {thread.id} held for a moderator: {held.score:.2f} alike to letter {held.thread_id}"
     deliver_letter(delivery.session, delivery.context, thread)
     return f"letter {thread.id} confirmed and sent"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.letters.conftest import mps_with  # noqa: F401  (the fixture)
+from tests.conftest import DATA
 from tests.letters.test_writing import LETTER, MP, confirm, letter
 
 
@@ -13,8 +14,10 @@ def test_a_representative_gets_at_most_the_daily_limit_of_letters(mps_with, rela
     mps = mps_with(letters_per_representative_per_day=2)
     senders = [f"constituent{n}@citizen.example" for n in range(3)]
     for n, sender in enumerate(senders):
-        mps.send(letter("write@foi.test", subject=f"Buses {n}", body=LETTER.replace("number 4", f"number {n}"),
-                        sender=sender), sender, ["write@foi.test"])
+        # Letters in their writers' own words: copies of one text would be held as a template.
+        body = (DATA / "letters" / "campaign" / f"independent_{n + 1}.txt").read_text()
+        mps.send(letter("write-alys-prydderch@foi.test", subject=f"Maternity unit {n}", body=body, sender=sender),
+                 sender, ["write-alys-prydderch@foi.test"])
         mps.wait_idle()
         [answer] = relay.to(sender)
         if n < 2:
