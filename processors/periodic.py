@@ -11,6 +11,7 @@ from sqlmodel import Session
 from processors.context import Context
 from processors.foi.reminders import send_reminders
 from processors.letters.expiry import expire_unconfirmed_letters
+from processors.letters.responsiveness import send_letter_questionnaires
 from processors.reports.questionnaire import expire_unanswered_drafts, send_questionnaires
 from processors.sweeper import sweep
 from processors.trust.challenge import expire_challenges
@@ -44,7 +45,7 @@ def expire_unanswered_challenges(context: Context) -> int:
 
 def run_periodic_jobs(context: Context) -> None:
     for job in (sweep, send_reminders, age_threads, expire_unanswered_challenges, send_questionnaires,
-                expire_unanswered_drafts, expire_unconfirmed_letters):
+                expire_unanswered_drafts, expire_unconfirmed_letters, send_letter_questionnaires):
         try:
             job(context)
         except Exception:  # one failing job must not stop the others or the service
