@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.letters.conftest import mps_with  # noqa: F401  (the fixture)
 from tests.conftest import DATA
-from tests.letters.test_writing import LETTER, MP, confirm, letter
+from tests.letters.conftest import mps_with  # noqa: F401  (the fixture)
+from tests.letters.test_writing import MP, confirm, letter
 
 
 def test_a_representative_gets_at_most_the_daily_limit_of_letters(mps_with, relay):  # noqa: F811
