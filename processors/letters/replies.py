@@ -10,6 +10,7 @@ from sqlmodel import Session
 from processors.context import Context
 from processors.kinds import HoldForOperator
 from processors.letters.responsiveness import count_reply, take_answer
+from processors.letters.retention import remember_inbound
 from processors.mail_out import MailSpec, queue_mail
 from processors.threads import record_incoming
 from store.models import Counterpart, Thread
@@ -59,6 +60,8 @@ def tell_constituent_letter_bounced(session: Session, context: Context, thread: 
 
 def from_the_constituent(delivery: Delivery, thread: Thread) -> str:
     letter = delivery.session.get(Letter, thread.id)
+    if letter is not None:
+        remember_inbound(letter, delivery.inbound.id)  # it may quote the letter: deleted with it
     answered = take_answer(delivery, thread, letter) if letter is not None else None
     if answered is not None:
         return answered

@@ -26,6 +26,7 @@ from processors.letters.moderation import hold_if_template
 from processors.letters.rate import count_delivered, over_limit
 from processors.letters.replies import LETTER_DELIVERY
 from processors.letters.representation import NoConstituency, Representing, representative_by_slug, representatives_of
+from processors.letters.retention import remember_inbound
 from processors.letters.routes import LETTER, NEW_LETTER, write_to_address
 from processors.mail_out import MailSpec, one_line, queue_mail
 from processors.strangers import queue_mail_to_stranger, refusal, short_title
@@ -112,6 +113,7 @@ def _ask_to_confirm(delivery: Delivery, representative: Representing, postcode: 
                         postal_address="\n".join(one_line(line)[:MAX_ADDRESS_LINE] for line in block.splitlines()[1:]))
         session.add(letter)
     assert thread.id is not None
+    remember_inbound(letter, delivery.inbound.id)  # the letter as written: deleted with its text
     confirm_address = context.addresses.confirm(thread.id)
     refused = queue_mail_to_stranger(delivery, MailSpec(
         dedupe_key=f"letter-confirm:{thread.id}:{letter.confirmations_sent + 1}", kind="letter_confirm", to=citizen,
@@ -129,6 +131,9 @@ def confirm_letter(delivery: Delivery, thread: Thread) -> str:
     """A reply to the confirmation mail: deliver the letter. Never on automatic mail, a forged From:
     or someone else's address (confirming sends a letter in the constituent's name)."""
     understood = delivery.understood
+    letter = delivery.session.get(Letter, thread.id)
+    if letter is not None:
+        remember_inbound(letter, delivery.inbound.id)  # a reply may quote the letter: deleted with it
     if understood.loop_risk or understood.kind != "human":
         return f"ignored automatic mail to the confirm address of letter {thread.id}"
     if delivery.trust == SenderTrust.FAIL:

@@ -42,6 +42,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('questionnaire_sent_at', store.models.UTCDateTime(timezone=True),
                                       nullable=True))
         batch_op.add_column(sa.Column('answer', sa.String(length=10), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('inbound_ids', sa.JSON(), server_default='[]', nullable=False))
+        batch_op.add_column(sa.Column('text_deleted_at', store.models.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('anonymised_at', store.models.UTCDateTime(timezone=True), nullable=True))
     op.create_table('letter_allowed_sender',
                     sa.Column('address', sa.String(length=320), nullable=False),
                     sa.Column('note', sa.String(length=1000), nullable=False),
@@ -52,6 +55,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table('letter_allowed_sender')
     with op.batch_alter_table('letter', schema=None) as batch_op:
-        for column in ('answer', 'questionnaire_sent_at', 'questionnaires_sent', 'first_reply_at'):
+        for column in ('anonymised_at', 'text_deleted_at', 'inbound_ids', 'answer', 'questionnaire_sent_at', 'questionnaires_sent', 'first_reply_at'):
             batch_op.drop_column(column)
     op.drop_table('letter_fingerprint')
