@@ -35,6 +35,8 @@ class ProcessorsConfig:
     time_zone: str = "Europe/London"     # the site's: daily digests at 07:00 there, weekly on its Mondays
     digest_items_per_alert: int = 5      # then "and K more" with a link
     unsubscribe_url: str = ""            # the one-click https URL serve's HTTP listener answers; "" = mailto only
+    letters_per_sender_per_day: int = 5  # letters delivered from one constituent (processors/letters/rate.py)
+    letters_per_representative_per_day: int = 200  # letters delivered to one representative
 
     @property
     def blob_dir(self) -> Path:

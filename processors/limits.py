@@ -48,3 +48,14 @@ def recent(session: Session, since: datetime, names: tuple[str, ...] = ()) -> li
     if names:
         query = query.where(RateEvent.name.in_(names))
     return list(session.exec(query).all())
+
+
+def oldest_since(session: Session, name: str, since: datetime, **where: Any) -> datetime | None:
+    """When the oldest act that `count_since` counts happened: a limit reopens a window after it."""
+    query = select(sa.func.min(RateEvent.at)).where(
+        RateEvent.name == name, RateEvent.at >= since, RateEvent.cleared == False)  # noqa: E712
+    for column, value in where.items():
+        query = query.where(getattr(RateEvent, column) == value)
+    with session.no_autoflush:
+        oldest = session.exec(query).one()
+    return oldest.replace(tzinfo=since.tzinfo) if oldest is not None and oldest.tzinfo is None else oldest

@@ -41,8 +41,8 @@ MAX_REFERENCES = 10
 # Mail to an address that has not shown it is who it says (a forger can write any From:): only
 # processors/strangers.py queues these, with what they may repeat and how often.
 STRANGER_KINDS = frozenset({"foi_confirm", "foi_unknown_authority", "challenge", "letter_confirm", "letter_need_postcode",
-                            "letter_need_address", "letter_no_email", "letter_choose", "alert_confirm",
-                            "alert_unknown"})
+                            "letter_need_address", "letter_no_email", "letter_choose", "letter_limited",
+                            "alert_confirm", "alert_unknown"})
 
 
 @dataclass

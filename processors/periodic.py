@@ -14,6 +14,8 @@ from processors.alerts.subscribing import expire_alerts
 from processors.context import Context
 from processors.foi.reminders import send_reminders
 from processors.letters.expiry import expire_unconfirmed_letters
+from processors.letters.responsiveness import send_letter_questionnaires
+from processors.letters.retention import anonymise_old_letters, delete_old_letter_text
 from processors.reports.questionnaire import expire_unanswered_drafts, send_questionnaires
 from processors.sweeper import sweep
 from processors.trust.challenge import expire_challenges
@@ -54,7 +56,8 @@ def expire_unconfirmed_alerts(context: Context) -> int:
 
 def run_periodic_jobs(context: Context) -> None:
     for job in (sweep, send_reminders, age_threads, expire_unanswered_challenges, send_questionnaires,
-                expire_unanswered_drafts, expire_unconfirmed_letters, expire_unconfirmed_alerts, send_due_digests):
+                expire_unanswered_drafts, expire_unconfirmed_letters, send_letter_questionnaires,
+                delete_old_letter_text, anonymise_old_letters, expire_unconfirmed_alerts, send_due_digests):
         try:
             job(context)
         except Exception:  # one failing job must not stop the others or the service

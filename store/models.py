@@ -374,4 +374,5 @@ class AlertSent(SQLModel, table=True):
 
 import store.change_tracking  # noqa: E402,F401  (keeps Thread.updated_at current on every session)
 import store.clean_rows  # noqa: E402,F401  (cleans the text of every row written, store/text.py)
+import store.letter_moderation  # noqa: E402,F401  (letters' moderation tables: one metadata)
 import store.representatives  # noqa: E402,F401  (representatives' tables: one metadata for the migrations)

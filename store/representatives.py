@@ -9,7 +9,7 @@ Written by `mailgate import representatives` (processors/letters/import_represen
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Optional
+from typing import Any, Optional
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -56,3 +56,14 @@ class Letter(SQLModel, table=True):
     postcode: str = Field(max_length=20)
     postal_address: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
     confirmations_sent: int = 0  # at most two (processors/letters/writing.py)
+    # Responsiveness (processors/letters/responsiveness.py): statistics, kept when the text is deleted.
+    first_reply_at: Optional[datetime] = _when(nullable=True)  # the representative's first counted reply
+    questionnaires_sent: int = 0  # the questionnaire and its one reminder
+    questionnaire_sent_at: Optional[datetime] = _when(nullable=True)
+    answer: str = Field(default="", max_length=10)  # the questionnaire's: yes | no | ack, "" unanswered
+    # Retention (processors/letters/retention.py): the inbound mails that carried this letter's text
+    # outside its thread messages (the letter as sent to write@, again, its confirmation, answers),
+    # and when the text was deleted and the names anonymised.
+    inbound_ids: list[Any] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    text_deleted_at: Optional[datetime] = _when(nullable=True)
+    anonymised_at: Optional[datetime] = _when(nullable=True)

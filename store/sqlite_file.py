@@ -8,7 +8,11 @@ BUSY_TIMEOUT_MS = 30_000
 
 
 def apply_pragmas(dbapi_connection: Any, *, durable: bool) -> None:
-    """WAL, foreign keys, and how hard a commit reaches the disk.
+    """WAL, foreign keys, secure deletion, and how hard a commit reaches the disk.
+
+    secure_delete: what a row held is overwritten with zeros when it is deleted or replaced, so
+    that text mailgate promises to delete (a letter's, after 28 days) does not stay readable in
+    free pages of the file (processors/letters/retention.py; `checkpoint_and_truncate` empties the WAL).
 
     FULL (durable): a commit that returned is on disk, so a 250 sent after it is
     honest even on power loss; batched commits keep the fsync cost per message low.
@@ -21,6 +25,17 @@ def apply_pragmas(dbapi_connection: Any, *, durable: bool) -> None:
         cursor.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA secure_delete=ON")
+    finally:
+        cursor.close()
+
+
+def checkpoint_and_truncate(dbapi_connection: Any) -> None:
+    """Copy the WAL into the database file and empty it: old versions of rows live in the WAL
+    until then, so a deletion is complete only after this."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         cursor.close()
 

@@ -47,7 +47,7 @@ from web_archive.search import BUNDLE, index_site
 from web_archive.source import (
     ThreadView,
     chunked,
-    letter_counts,
+    letter_outcomes,
     load_authorities,
     load_threads,
     newest_update,
@@ -102,7 +102,7 @@ def _build(config: ArchiveConfig, root: Path, *, full: bool, search: bool, worke
     try:
         with engine.connect() as conn:
             authorities = load_authorities(conn)
-            letters = letter_counts(conn)
+            letters = letter_outcomes(conn)
             watermark = newest_update(conn)  # read before the rows: later changes are seen next time
             site = Site(config, authorities, today)
             site.categories = report_categories(conn)

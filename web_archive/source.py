@@ -239,16 +239,28 @@ def load_threads(conn: sa.Connection, rows: dict[int, tuple], ids: list[int]) ->
         yield from (views[tid] for tid in batch)
 
 
-def letter_counts(conn: sa.Connection) -> list[tuple[int, int, int]]:
-    """(authority_id, letters, letters with a reply) for representatives; never their content."""
+def letter_outcomes(conn: sa.Connection) -> list[tuple[int, bool, float | None]]:
+    """(representative's id, replied, days to the first reply or None) for each letter that reached a
+    representative; never their content. Replied: a reply counted through the letter's address
+    (`letter.first_reply_at`, or a reply message of a letter older than that column), or the
+    constituent's YES to the questionnaire (processors/letters/responsiveness.py)."""
     rows = conn.execute(sa.text(
-        "SELECT t.counterpart_id, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM thread_message m"
-        " WHERE m.thread_id = t.id AND m.direction = 'incoming' AND m.kind = 'reply') THEN 1 ELSE 0 END)"
-        " FROM thread t WHERE t.kind = 'letter' AND t.hidden = :no"
-        # Only letters that reached the representative: not unconfirmed, expired (never sent) or bounced ones.
-        " AND t.state NOT IN ('awaiting_confirmation', 'expired', 'bounced')"
-        " AND t.counterpart_id IS NOT NULL GROUP BY t.counterpart_id ORDER BY t.counterpart_id"), FLAGS)
-    return [(r[0], r[1], r[2] or 0) for r in rows]
+        "SELECT t.counterpart_id, t.sent_at, l.first_reply_at, l.answer,"
+        " (SELECT MIN(m.arrived_at) FROM thread_message m WHERE m.thread_id = t.id"
+        "  AND m.direction = 'incoming' AND m.kind = 'reply') AS first_message"
+        " FROM thread t LEFT JOIN letter l ON l.thread_id = t.id WHERE t.kind = 'letter' AND t.hidden = :no"
+        # Only letters that reached the representative: not unconfirmed, expired (never sent), held or
+        # rejected as a template, or bounced ones.
+        " AND t.state NOT IN ('awaiting_confirmation', 'expired', 'held', 'rejected', 'bounced')"
+        " AND t.counterpart_id IS NOT NULL ORDER BY t.counterpart_id, t.id").columns(
+        sa.column("counterpart_id"), sa.column("sent_at", UTCDateTime()), sa.column("first_reply_at", UTCDateTime()),
+        sa.column("answer"), sa.column("first_message", UTCDateTime())), FLAGS)
+    outcomes = []
+    for counterpart_id, sent_at, first_reply_at, answer, first_message in rows:
+        first = first_reply_at or first_message
+        days = (first - sent_at).total_seconds() / 86400 if first and sent_at else None
+        outcomes.append((counterpart_id, first is not None or answer == "yes", days))
+    return outcomes
 
 
 def chunked(ids: Iterable[int], size: int) -> list[list[int]]:

@@ -1,6 +1,7 @@
 """Authority statistics (requests, response rate, share overdue, median days to first response) and letters."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from statistics import median
 from typing import Iterable
@@ -67,18 +68,58 @@ def authority_stats(summaries: Iterable[Summary]) -> dict[int, AuthorityStats]:
 @dataclass
 class LetterStats:
     authority_id: int
-    letters: int
-    replied: int
+    letters: int         # delivered
+    replied: int         # with a counted reply, or the constituent's YES
+    median_days: float | None = None  # from delivery to the first counted reply, over replied letters
+
+    @property
+    def enough(self) -> bool:
+        """Under MIN_LETTERS letters a rate says more about chance than about the representative."""
+        return self.letters >= MIN_LETTERS
 
     @property
     def response_rate(self) -> float:
         return self.replied / self.letters if self.letters else 0.0
 
+    @property
+    def interval(self) -> tuple[float, float]:
+        return wilson_interval(self.replied, self.letters)
 
-def responsiveness(counts: list[tuple[int, int, int]]) -> list[LetterStats]:
-    """Representatives ordered best first: response rate, then number of letters."""
-    rows = [LetterStats(*c) for c in counts]
-    return sorted(rows, key=lambda r: (-r.response_rate, -r.letters, r.authority_id))
+
+MIN_LETTERS = 10
+Z_95 = 1.959964  # the standard normal quantile of a two-sided 95% interval
+
+
+def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float, float]:
+    """The Wilson score interval of a proportion: sound at 0%, 100% and for small counts, where the
+    usual p ± z·√(p(1−p)/n) gives intervals below 0 or above 1, or of no width.
+
+    >>> [round(x, 3) for x in wilson_interval(8, 10)]
+    [0.49, 0.943]
+    >>> [round(x, 3) for x in wilson_interval(0, 10)], wilson_interval(0, 0)
+    ([0.0, 0.278], (0.0, 1.0))
+    """
+    if trials == 0:
+        return 0.0, 1.0
+    p = successes / trials
+    denominator = 1 + z * z / trials
+    centre = (p + z * z / (2 * trials)) / denominator
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def responsiveness(outcomes: list[tuple[int, bool, float | None]]) -> list[LetterStats]:
+    """One row per representative from each letter's (representative, replied, days to first reply):
+    those with enough letters first, best response rate first, then by letters."""
+    by_representative: dict[int, list[tuple[bool, float | None]]] = {}
+    for authority_id, replied, days in outcomes:
+        by_representative.setdefault(authority_id, []).append((replied, days))
+    rows = []
+    for authority_id, letters in by_representative.items():
+        days = [d for replied, d in letters if replied and d is not None]
+        rows.append(LetterStats(authority_id, len(letters), sum(1 for replied, _ in letters if replied),
+                                median(days) if days else None))
+    return sorted(rows, key=lambda r: (not r.enough, -r.response_rate, -r.letters, r.authority_id))
 
 
 def percent(value: float | None) -> str:

@@ -1,5 +1,6 @@
 """The `mailgate` command. Each command group lives in a module of its own in this package
-(service, setup, inbound, imports, places, foi, reports, holding_pen, limits, censor, archive, alerts), registered below."""
+(service, setup, inbound, imports, places, foi, reports, holding_pen, letters, limits, censor,
+archive, alerts), registered below."""
 from __future__ import annotations
 
 import logging
@@ -66,6 +67,7 @@ def _register() -> None:
         holding_pen,
         imports,
         inbound,
+        letters,
         limits,
         places,
         reports,
@@ -75,8 +77,8 @@ def _register() -> None:
 
     for command in (service.serve, service.worker, service.demo, setup.config, setup.db, setup.routes,
                     setup.status, inbound.inbound, imports.import_group, places.where, foi.foi, reports.report,
-                    holding_pen.holding_pen, limits.limits, *censor.COMMANDS, archive.archive, alerts.alerts,
-                    alerts.digest):
+                    holding_pen.holding_pen, letters.letters, limits.limits, *censor.COMMANDS, archive.archive,
+                    alerts.alerts, alerts.digest):
         cli.add_command(command)
 
 

@@ -48,7 +48,9 @@ def processors_config(settings: Settings) -> ProcessorsConfig:
         stranger_mails_per_hour=settings.stranger_mails_per_hour,
         stranger_mails_per_client_per_day=settings.stranger_mails_per_client_per_day,
         report_questionnaire_days=settings.report_questionnaire_days, time_zone=settings.time_zone,
-        digest_items_per_alert=settings.digest_items_per_alert, unsubscribe_url=_unsubscribe_url(settings))
+        digest_items_per_alert=settings.digest_items_per_alert, unsubscribe_url=_unsubscribe_url(settings),
+        letters_per_sender_per_day=settings.letters_per_sender_per_day,
+        letters_per_representative_per_day=settings.letters_per_representative_per_day)
 
 
 def _unsubscribe_url(settings: Settings) -> str:

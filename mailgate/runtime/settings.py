@@ -132,6 +132,11 @@ class Settings(BaseSettings):
                            "at 07:00 there, weekly ones on its Mondays")
     digest_items_per_alert: int = Field(5, ge=1, description="items a digest lists per alert before "
                                         "\"and K more\" with a link")
+    letters_per_sender_per_day: int = Field(5, ge=1, description="letters to representatives delivered for one "
+                                            "constituent (email address) per day; more are refused with when to "
+                                            "write again")
+    letters_per_representative_per_day: int = Field(200, ge=1, description="letters delivered to one "
+                                                    "representative per day")
     phone_patterns: str = Field("", description="extra phone-number regexes to redact, separated by ';;' "
                                 "(UK and international numbers are always redacted)")
 

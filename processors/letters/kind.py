@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from processors.kinds import ThreadKind
-from processors.letters import expiry, replies, routes, writing
+from processors.letters import expiry, moderation, replies, routes, writing
 from store.states import ThreadKindName
 
 if TYPE_CHECKING:
@@ -20,6 +20,8 @@ class LetterState(StrEnum):
     REPLIED = replies.REPLIED
     BOUNCED = replies.BOUNCED
     EXPIRED = expiry.EXPIRED
+    HELD = moderation.HELD
+    REJECTED = moderation.REJECTED
 
 
 def to_the_mp_of_a_postcode(delivery: Delivery, route: Route) -> None:

@@ -9,9 +9,12 @@ from sqlmodel import Session
 
 from processors.context import Context
 from processors.kinds import HoldForOperator
+from processors.letters.responsiveness import count_reply, take_answer
+from processors.letters.retention import remember_inbound
 from processors.mail_out import MailSpec, queue_mail
 from processors.threads import record_incoming
 from store.models import Counterpart, Thread
+from store.representatives import Letter
 
 if TYPE_CHECKING:
     from processors.routing import Delivery
@@ -28,8 +31,11 @@ def from_the_representative(delivery: Delivery, thread: Thread) -> str:
         return f"inbound {delivery.inbound.id} already in letter {thread.id}"
     representative = session.get(Counterpart, thread.counterpart_id)
     if message.kind in ("reply", "auto_reply"):
-        if message.kind == "reply":
+        if message.kind == "reply":  # counted; an auto-reply is not (nor a bounce, below)
             thread.state = REPLIED
+            letter = session.get(Letter, thread.id)
+            assert letter is not None
+            count_reply(letter, context.clock.now())
         thread.last_activity_at = context.clock.now()
         queue_mail(session, context, MailSpec(
             dedupe_key=f"letter-reply:{message.id}", kind="letter_reply", to=thread.citizen_email,
@@ -53,5 +59,11 @@ def tell_constituent_letter_bounced(session: Session, context: Context, thread: 
 
 
 def from_the_constituent(delivery: Delivery, thread: Thread) -> str:
+    letter = delivery.session.get(Letter, thread.id)
+    if letter is not None:
+        remember_inbound(letter, delivery.inbound.id)  # it may quote the letter: deleted with it
+    answered = take_answer(delivery, thread, letter) if letter is not None else None
+    if answered is not None:
+        return answered
     raise HoldForOperator(f"the constituent of letter {thread.id} replied to a notification; follow-ups to a "
                           "representative are not built yet, so an operator decides")

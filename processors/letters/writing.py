@@ -22,8 +22,11 @@ from sqlmodel import Session, select
 
 from processors.context import Context
 from processors.letters.letter_text import address_block, closing_postcode, first_line, postcode_in
+from processors.letters.moderation import hold_if_template
+from processors.letters.rate import count_delivered, over_limit
 from processors.letters.replies import LETTER_DELIVERY
 from processors.letters.representation import NoConstituency, Representing, representative_by_slug, representatives_of
+from processors.letters.retention import remember_inbound
 from processors.letters.routes import LETTER, NEW_LETTER, write_to_address
 from processors.mail_out import MailSpec, one_line, queue_mail
 from processors.strangers import queue_mail_to_stranger, refusal, short_title
@@ -76,6 +79,10 @@ def new_letter(delivery: Delivery, person_slug: str | None) -> str:
     block = address_block(text, postcode) if postcode else None
     if postcode is None or block is None:
         return _answer(delivery, "letter_need_address", "no-address", representative=representative)
+    over = over_limit(session, context, citizen, representative.email)
+    if over is not None:
+        return _answer(delivery, "letter_limited", f"over the {over.setting}", representative=representative,
+                       over=over)
     body = text if postcode_in(first_line(text)) is None or first_line(text).strip() != postcode else \
         text.split("\n", 1)[1].strip()  # a first line that is only the postcode is not part of the letter
     return _ask_to_confirm(delivery, representative, postcode, block, body)
@@ -106,6 +113,7 @@ def _ask_to_confirm(delivery: Delivery, representative: Representing, postcode: 
                         postal_address="\n".join(one_line(line)[:MAX_ADDRESS_LINE] for line in block.splitlines()[1:]))
         session.add(letter)
     assert thread.id is not None
+    remember_inbound(letter, delivery.inbound.id)  # the letter as written: deleted with its text
     confirm_address = context.addresses.confirm(thread.id)
     refused = queue_mail_to_stranger(delivery, MailSpec(
         dedupe_key=f"letter-confirm:{thread.id}:{letter.confirmations_sent + 1}", kind="letter_confirm", to=citizen,
@@ -123,6 +131,9 @@ def confirm_letter(delivery: Delivery, thread: Thread) -> str:
     """A reply to the confirmation mail: deliver the letter. Never on automatic mail, a forged From:
     or someone else's address (confirming sends a letter in the constituent's name)."""
     understood = delivery.understood
+    letter = delivery.session.get(Letter, thread.id)
+    if letter is not None:
+        remember_inbound(letter, delivery.inbound.id)  # a reply may quote the letter: deleted with it
     if understood.loop_risk or understood.kind != "human":
         return f"ignored automatic mail to the confirm address of letter {thread.id}"
     if delivery.trust == SenderTrust.FAIL:
@@ -131,6 +142,20 @@ def confirm_letter(delivery: Delivery, thread: Thread) -> str:
         return f"confirmation for letter {thread.id} came from someone else; ignored"
     if thread.state != AWAITING_CONFIRMATION:
         return f"letter {thread.id} is {thread.state}, not awaiting confirmation"
+    representative = delivery.session.get(Counterpart, thread.counterpart_id)
+    assert representative is not None
+    over = over_limit(delivery.session, delivery.context, thread.citizen_email, representative.email)
+    if over is not None:  # letters written together, confirmed together: the limit holds at sending
+        context = delivery.context
+        refused = queue_mail_to_stranger(delivery, MailSpec(
+            dedupe_key=f"letter_limited:{delivery.inbound.id}", kind="letter_limited", to=thread.citizen_email,
+            thread_id=thread.id, from_address=context.addresses.service(NEW_LETTER.name),
+            from_name=context.config.service_name,
+            values={"title": short_title(thread.title), "representative": representative, "over": over}))
+        return f"letter {thread.id} confirmed over the {over.setting}; not sent" + (f" ({refused})" if refused else "")
+    held = hold_if_template(delivery.session, delivery.context, thread)
+    if held is not None:
+        return f"letter {thread.id} held for a moderator: {held.score:.2f} alike to letter {held.thread_id}"
     deliver_letter(delivery.session, delivery.context, thread)
     return f"letter {thread.id} confirmed and sent"
 
@@ -142,6 +167,7 @@ def deliver_letter(session: Session, context: Context, thread: Thread) -> None:
     assert representative is not None and letter is not None
     now = context.clock.now()
     thread.state, thread.confirmed_at, thread.sent_at, thread.last_activity_at = SENT, now, now, now
+    count_delivered(session, context, thread.id, thread.citizen_email, representative.email)
     letter_address = context.addresses.address(LETTER.name, thread.id)
     outbox = queue_mail(session, context, MailSpec(
         dedupe_key=f"letter:{thread.id}", kind=LETTER_DELIVERY, to=representative.email, thread_id=thread.id,

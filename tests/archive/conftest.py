@@ -12,6 +12,7 @@ from mailgate.runtime.configs import archive_config
 from mailgate.runtime.settings import Settings
 from store.blobs import put_blob
 from store.db import make_engine
+from store.letter_moderation import LetterAllowedSender, LetterFingerprint
 from store.migrate import upgrade
 from store.models import (
     Alert,
@@ -41,6 +42,8 @@ PRIVATE = ("PRIVATE-BODY-TEXT", "PRIVATE-QUOTED", "PRIVATE-SUBJECT", "citizen.se
            "UNCONFIRMED-THREAD", "NOT-PUBLIC-THREAD", "WITHHELD-TEXT",
            # a letter to a representative: its text, the constituent's name and postal address (issue 13)
            "LETTER-CONSTITUENT-NAME", "LETTER-POSTAL-ADDRESS", "LETTER-POSTCODE",
+           # copy-paste detection: fingerprints, the writer's keyed hash, the allowlist (issue 13)
+           "FINGERPRINT-CANARY", "WRITER-KEY-CANARY", "allow-canary.example", "ALLOWLIST-NOTE-CANARY",
            # in the bytes of attachments only: their public text (or nothing, for a binary file) is what may show
            "TXT-ATTACHMENT-CANARY", "CSV-ATTACHMENT-CANARY", "DSN-ATTACHMENT-CANARY", "BINARY-ATTACHMENT-CANARY",
            "camden-canary.example",
@@ -201,6 +204,14 @@ class Store:
                              from_name="LETTER-CONSTITUENT-NAME"))
             if replied:
                 self.add(message(letter, 11, "incoming", "reply", "LETTER-CONTENT thanks"))
+            self.add(LetterFingerprint(thread_id=letter.id, counterpart_id=mp.id, writer_key=f"WRITER-KEY-CANARY{n}",
+                                       hashes="FINGERPRINT-CANARY 1f 2e"))
+        held = self.add(Thread(kind="letter", title="LETTER-CONTENT held", state="held", counterpart_id=mp.id,
+                               citizen_name="LETTER-CONSTITUENT-NAME", citizen_email="voter@private.example",
+                               body="LETTER-CONTENT held copy", public=False))
+        self.add(LetterFingerprint(thread_id=held.id, counterpart_id=mp.id, writer_key="WRITER-KEY-CANARY-held",
+                                   hashes="FINGERPRINT-CANARY", similar_to=held.id - 1, score=0.9))
+        self.add(LetterAllowedSender(address="writer@allow-canary.example", note="ALLOWLIST-NOTE-CANARY"))
         for state in ("expired", "bounced"):  # never reached the MP: not a letter they could answer
             self.add(Thread(kind="letter", title="LETTER-CONTENT never delivered", state=state, counterpart_id=mp.id,
                             citizen_name="LETTER-CONSTITUENT-NAME", citizen_email="voter@private.example",

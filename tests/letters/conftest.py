@@ -26,3 +26,25 @@ def mps(service):
         import_representatives(session, SAMPLE_REPRESENTATIVES)
         session.commit()
     return service
+
+
+@pytest.fixture
+def mps_with(make_settings, backend, relay):
+    """A live service with settings overrides and the sample representatives: `mps_with(letters_...=2)`."""
+    from sqlmodel import Session
+
+    from processors.letters.import_representatives import import_representatives
+    from tests.harness import LiveService
+
+    started = []
+
+    def start(**overrides):
+        live = LiveService(make_settings(relay=relay.address, **backend, **overrides)).start()
+        started.append(live)
+        with Session(live.context.engine) as session:
+            import_representatives(session, SAMPLE_REPRESENTATIVES)
+            session.commit()
+        return live
+    yield start
+    for live in started:
+        live.stop()

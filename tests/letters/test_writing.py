@@ -32,15 +32,21 @@ LL65 3LA
 """
 
 
-def letter(to: str, subject: str = "The number 4 bus, LL65 3LA", body: str = LETTER) -> bytes:
-    return fill_template(DATA / "letters" / "01_constituent_letter_thunderbird.eml", TO=to, SUBJECT=subject,
-                         BODY=body, MESSAGE_ID=uuid.uuid4().hex)
+def letter(to: str, subject: str = "The number 4 bus, LL65 3LA", body: str = LETTER, sender: str = CONSTITUENT) -> bytes:
+    return from_sender(fill_template(DATA / "letters" / "01_constituent_letter_thunderbird.eml", TO=to,
+                                     SUBJECT=subject, BODY=body, MESSAGE_ID=uuid.uuid4().hex), sender)
 
 
-def confirm(service, confirmation) -> None:
+def from_sender(raw: bytes, sender: str) -> bytes:
+    """A fixture written by CONSTITUENT, as if `sender` had written it (the From: header's address)."""
+    return raw.replace(f"<{CONSTITUENT}>".encode(), f"<{sender}>".encode(), 1)
+
+
+def confirm(service, confirmation, sender: str = CONSTITUENT) -> None:
     address = confirmation.message["Reply-To"]
-    service.send(fill_template(DATA / "foi" / "02_citizen_confirm_applemail.eml", TO=address,
-                               IN_REPLY_TO=confirmation.message["Message-ID"]), CONSTITUENT, [address])
+    service.send(from_sender(fill_template(DATA / "foi" / "02_citizen_confirm_applemail.eml", TO=address,
+                                           IN_REPLY_TO=confirmation.message["Message-ID"]), sender),
+                 sender, [address])
     service.wait_idle()
 
 
