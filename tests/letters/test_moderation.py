@@ -14,7 +14,7 @@ from store.letter_moderation import LetterFingerprint
 from store.models import Thread
 from tests.conftest import DATA
 from tests.letters.test_writing import MP, confirm, letter
-from tests.places.conftest import Mailgate
+from tests.cli_home import Mailgate
 
 CAMPAIGN = DATA / "letters" / "campaign"
 

@@ -48,6 +48,9 @@ MIGRATIONS = (
         KEPT_COUNTERPART,
         f"INSERT INTO subscriber (id, email, created_at) VALUES (3, 'reader@example.org', {NOW})",
     ), "SELECT slug FROM counterpart WHERE id = 7"),
+    TableMigration("0014", frozenset({"letter_fingerprint", "letter_allowed_sender"}), (
+        KEPT_COUNTERPART,
+    ), "SELECT slug FROM counterpart WHERE id = 7"),
 )
 
 
