@@ -12,9 +12,9 @@ from processors.letters.moderation import allow, held_letters, reject, release
 from processors.mail_out import commit_and_send
 from store.letter_moderation import LetterFingerprint
 from store.models import Thread
+from tests.cli_home import Mailgate
 from tests.conftest import DATA
 from tests.letters.test_writing import MP, confirm, letter
-from tests.cli_home import Mailgate
 
 CAMPAIGN = DATA / "letters" / "campaign"
 

@@ -27,9 +27,10 @@ def places_holding(home: Path, needle: bytes) -> list[str]:
             if path.is_file() and needle in path.read_bytes()]
 
 
+# The byte search reads the embedded store's SQLite file (on PostgreSQL, old row versions stay until
+# VACUUM: docs/letters.md), so this test runs on the embedded backend only.
+@pytest.mark.parametrize("backend", [{}], ids=["embedded"])
 def test_the_text_is_gone_from_every_byte_after_28_days(mps, relay, backend):
-    if backend != {}:
-        pytest.skip("the byte search reads the embedded store's SQLite file")
     home = Path(mps.settings.home)
     body = LETTER.replace("to restore the evening service.", "to restore the evening service.\n" + PHRASE.decode())
     for _ in range(2):  # sent twice: two raw copies, one letter
