@@ -84,3 +84,18 @@ def test_an_auto_reply_to_a_digest_is_ignored(serving, relay):
     send(service, mail("Out of office: your alert", "I am away until Monday. stop all", to=address,
                        headers={"Auto-Submitted": "auto-replied"}), READER, address)
     assert states(service) == {AlertState.ACTIVE} and len(relay.caught) == before
+
+
+def test_digests_delivered_between_failures_do_not_reset_the_count(serving, relay):
+    """Three permanent failures within 30 days stop the alerts even when digests in between arrived."""
+    service = serving
+    budget = a_request(service, "borsetshire-council", "Gritting budget")
+    follow(service, relay, "authority borsetshire-council")
+    bounce(service, a_digest(service, relay, budget, "Answer 0."), REFUSED)
+    a_digest(service, relay, budget, "Answer 1.")  # delivered: no bounce comes back
+    bounce(service, a_digest(service, relay, budget, "Answer 2."), REFUSED)
+    service.clock.advance(timedelta(days=10))
+    a_digest(service, relay, budget, "Answer 3.")
+    assert states(service) == {AlertState.ACTIVE}
+    bounce(service, a_digest(service, relay, budget, "Answer 4."), REFUSED)
+    assert states(service) == {AlertState.STOPPED}
