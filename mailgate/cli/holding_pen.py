@@ -6,7 +6,7 @@ import json
 import click
 from sqlmodel import Session
 
-from mailgate.cli.support import context_of, printable
+from mailgate.cli.support import act_and_send, context_of, printable
 
 
 @click.group("holding-pen")
@@ -58,16 +58,8 @@ def holding_pen_list(ctx: click.Context, as_json: bool, include_resolved: bool) 
 def holding_pen_assign(ctx: click.Context, held_id: int, thread_id: int) -> None:
     """Put a held message into a thread (as a response from the authority)."""
     from processors.holding_pen import HoldingPenError, assign
-    from processors.mail_out import commit_and_send
 
-    context = context_of(ctx)
-    try:
-        with Session(context.engine, expire_on_commit=False) as session:
-            note = assign(session, context, held_id, thread_id)
-            commit_and_send(session, context)
-    except HoldingPenError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(note)
+    act_and_send(ctx, lambda session, context: assign(session, context, held_id, thread_id), HoldingPenError)
 
 
 @holding_pen.command("reject")
@@ -94,13 +86,9 @@ def holding_pen_release_loop(ctx: click.Context, thread_id: int) -> None:
     """Send every forward of a thread that the loop breaker held."""
     from processors.foi.loop_release import release_loop
     from processors.holding_pen import HoldingPenError
-    from processors.mail_out import commit_and_send
 
-    context = context_of(ctx)
-    try:
-        with Session(context.engine, expire_on_commit=False) as session:
-            released = release_loop(session, context, thread_id)
-            commit_and_send(session, context)
-    except HoldingPenError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"released {released} held forward{'s' if released != 1 else ''} of thread {thread_id}")
+    def release(session, context) -> str:
+        released = release_loop(session, context, thread_id)
+        return f"released {released} held forward{'s' if released != 1 else ''} of thread {thread_id}"
+
+    act_and_send(ctx, release, HoldingPenError)

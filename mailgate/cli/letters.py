@@ -2,13 +2,10 @@
 reject, and the allowlist of writers who rely on templates (processors/letters/moderation.py)."""
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import click
 from sqlmodel import Session
 
-from mailgate.cli.support import context_of, printable
-from processors.context import Context
+from mailgate.cli.support import act_and_send, context_of, printable
 
 
 @click.group("letters")
@@ -35,28 +32,14 @@ def letters_held(ctx: click.Context) -> None:
                        f" by another writer\n" + "\n".join("   | " + printable(line) for line in thread.body.splitlines()))
 
 
-def _act(ctx: click.Context, act: Callable[[Session, Context], str]) -> None:
-    from processors.letters.moderation import ModerationError
-    from processors.mail_out import commit_and_send
-
-    context = context_of(ctx)
-    try:
-        with Session(context.engine, expire_on_commit=False) as session:
-            note = act(session, context)
-            commit_and_send(session, context)
-    except ModerationError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(note)
-
-
 @letters.command("release")
 @click.argument("letter_id", type=int)
 @click.pass_context
 def letters_release(ctx: click.Context, letter_id: int) -> None:
     """Send a held letter to its representative."""
-    from processors.letters.moderation import release
+    from processors.letters.moderation import ModerationError, release
 
-    _act(ctx, lambda session, context: release(session, context, letter_id))
+    act_and_send(ctx, lambda session, context: release(session, context, letter_id), ModerationError)
 
 
 @letters.command("reject")
@@ -65,9 +48,9 @@ def letters_release(ctx: click.Context, letter_id: int) -> None:
 @click.pass_context
 def letters_reject(ctx: click.Context, letter_id: int, reason: str) -> None:
     """Do not send a held letter; its writer is told the reason and its text is dropped."""
-    from processors.letters.moderation import reject
+    from processors.letters.moderation import ModerationError, reject
 
-    _act(ctx, lambda session, context: reject(session, context, letter_id, reason))
+    act_and_send(ctx, lambda session, context: reject(session, context, letter_id, reason), ModerationError)
 
 
 @letters.command("allow")
@@ -76,6 +59,6 @@ def letters_reject(ctx: click.Context, letter_id: int, reason: str) -> None:
 @click.pass_context
 def letters_allow(ctx: click.Context, address: str, note: str) -> None:
     """Never hold letters from ADDRESS as templates (some disabled people write with templates)."""
-    from processors.letters.moderation import allow
+    from processors.letters.moderation import ModerationError, allow
 
-    _act(ctx, lambda session, context: allow(session, address, note))
+    act_and_send(ctx, lambda session, context: allow(session, address, note), ModerationError)

@@ -1,7 +1,10 @@
 """Shared pieces of the CLI: the settings, the store and the processor context of one invocation."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
+from sqlmodel import Session
 
 from mailgate.runtime.settings import Settings, SettingsError, prepare_home
 from processors.context import Context
@@ -51,3 +54,18 @@ def context_of(ctx: click.Context) -> Context:
     from mailgate.runtime.one_off import one_off_context
 
     return one_off_context(store_settings_of(ctx))
+
+
+def act_and_send(ctx: click.Context, act: Callable[[Session, Context], str], refused: type[Exception]) -> None:
+    """Run an operator's action in one transaction, send the mail it queued, and print what it did;
+    `refused` is the action's own error, which names what to fix, so it is shown without a traceback."""
+    from processors.mail_out import commit_and_send
+
+    context = context_of(ctx)
+    try:
+        with Session(context.engine, expire_on_commit=False) as session:
+            note = act(session, context)
+            commit_and_send(session, context)
+    except refused as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(note)
